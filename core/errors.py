@@ -1,0 +1,18 @@
+"""Domain errors carry a German message meant for the user."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base class for errors a service raises when a business rule refuses an action.
+
+    Each app subclasses it once; views show ``message`` to the user as it is.
+    """
+
+    def __init__(self, message: str, *, code: str = "error") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+    def __str__(self) -> str:
+        return self.message

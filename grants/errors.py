@@ -1,0 +1,5 @@
+from core.errors import DomainError
+
+
+class GrantsError(DomainError):
+    """A rule on master data refused an action."""

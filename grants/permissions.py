@@ -1,0 +1,50 @@
+"""Permission helpers. Each answers "may this person do it?" and, if not, why."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from grants.models import Municipality
+from grants.roles import Role, user_roles
+from grants.services import ACT_FOR_MUNICIPALITY
+
+
+def can_act_for(*, user, municipality: Municipality) -> tuple[bool, str]:
+    """Object permission (django-guardian) granted through an affiliation."""
+    if not user.is_authenticated:
+        return False, _("Bitte melden Sie sich an.")
+    if user.has_perm(ACT_FOR_MUNICIPALITY, municipality):
+        return True, ""
+    return False, _("Sie handeln nicht für diese Kommune.")
+
+
+def municipality_for_user_or_404(*, user, ags: str) -> Municipality:
+    """A foreign municipality is answered like one that does not exist (404), not 403,
+    so nobody learns which files exist elsewhere."""
+    try:
+        municipality = Municipality.objects.select_related("land", "kreis").get(ags=ags)
+    except Municipality.DoesNotExist:
+        raise Http404 from None
+    allowed, _reason = can_act_for(user=user, municipality=municipality)
+    if not allowed:
+        raise Http404
+    return municipality
+
+
+def role_required(*roles: Role):
+    """Refuse a view with 403 unless the user holds one of ``roles``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not user_roles(request.user) & set(roles):
+                raise PermissionDenied(_("Diese Seite ist Ihrer Rolle nicht zugänglich."))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
