@@ -1,0 +1,173 @@
+"""Personas and small master data shared by all tests.
+
+The personas: an applicant of Gardelegen (structurally weak, C), a foreign applicant
+of another municipality who must never see Gardelegen's files, a clerk, an approver,
+a controller and an administrator.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from grants.models import (
+    CostType,
+    Kreis,
+    Land,
+    MembershipStatus,
+    Municipality,
+    ProgrammeYear,
+    StructuralStatus,
+)
+from grants.roles import Role
+from grants.services import affiliation_create
+
+PASSWORD = "Test-Passwort-2026"
+
+
+@pytest.fixture
+def land_st(db):
+    return Land.objects.create(code="15", name="Sachsen-Anhalt")
+
+
+@pytest.fixture
+def land_by(db):
+    return Land.objects.create(code="09", name="Bayern")
+
+
+@pytest.fixture
+def kreis_salzwedel(land_st):
+    return Kreis.objects.create(ags="15081", name="Altmarkkreis Salzwedel", kind=Kreis.Kind.LANDKREIS, land=land_st)
+
+
+@pytest.fixture
+def kreis_bayreuth(land_by):
+    return Kreis.objects.create(ags="09472", name="Bayreuth", kind=Kreis.Kind.LANDKREIS, land=land_by)
+
+
+@pytest.fixture
+def gardelegen(kreis_salzwedel):
+    return Municipality.objects.create(
+        ags="15081135",
+        name="Gardelegen, Hansestadt",
+        kind=Municipality.Kind.STADT,
+        land=kreis_salzwedel.land,
+        kreis=kreis_salzwedel,
+        population=22000,
+        postcode="39638",
+    )
+
+
+@pytest.fixture
+def bindlach(kreis_bayreuth):
+    return Municipality.objects.create(
+        ags="09472119",
+        name="Bindlach",
+        kind=Municipality.Kind.GEMEINDE,
+        land=kreis_bayreuth.land,
+        kreis=kreis_bayreuth,
+        population=7355,
+        postcode="95463",
+    )
+
+
+@pytest.fixture
+def active_members(gardelegen, bindlach):
+    for municipality in (gardelegen, bindlach):
+        MembershipStatus.objects.create(
+            municipality=municipality, status=MembershipStatus.Status.ACTIVE, since=datetime.date(2024, 1, 1)
+        )
+    return [gardelegen, bindlach]
+
+
+@pytest.fixture
+def structural_c(kreis_salzwedel):
+    return StructuralStatus.objects.create(
+        kreis=kreis_salzwedel,
+        status=StructuralStatus.Status.C,
+        source="Testdaten",
+        valid_from=datetime.date(2022, 1, 1),
+        valid_to=datetime.date(2027, 12, 31),
+    )
+
+
+@pytest.fixture
+def programme_year(db):
+    year = ProgrammeYear.objects.create(
+        year=2026,
+        cap_per_municipality=Decimal("5000.00"),
+        budget=Decimal("250000.00"),
+        max_day_rate=Decimal("850.00"),
+        application_deadline=datetime.date(2026, 9, 30),
+        invoice_deadline=datetime.date(2026, 12, 15),
+        payout_window_start=datetime.date(2026, 1, 1),
+        payout_window_end=datetime.date(2026, 12, 15),
+    )
+    year.eligible_cost_types.set(CostType.objects.all())
+    return year
+
+
+def _user(username: str, role: Role, **extra):
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.org", **extra
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def applicant(gardelegen):
+    user = _user("antrag", Role.APPLICANT, first_name="Anja", last_name="Antrag")
+    affiliation_create(user=user, municipality=gardelegen)
+    return user
+
+
+@pytest.fixture
+def foreign_applicant(bindlach):
+    user = _user("antrag-fremd", Role.APPLICANT, first_name="Fritz", last_name="Fremd")
+    affiliation_create(user=user, municipality=bindlach)
+    return user
+
+
+@pytest.fixture
+def clerk(db):
+    return _user("sachbearbeitung", Role.CLERK)
+
+
+@pytest.fixture
+def approver(db):
+    return _user("bewilligung", Role.APPROVER)
+
+
+@pytest.fixture
+def controller(db):
+    return _user("controlling", Role.CONTROLLER)
+
+
+@pytest.fixture
+def admin_user(db):
+    user = _user("admin", Role.ADMIN, is_staff=True, is_superuser=True)
+    return user
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a persona in: ``client_for(applicant)``."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def on_postgres(settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
