@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "viewflow",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "grants",
     "budgets",
@@ -144,6 +146,18 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Mikroförderung <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks (e-mail now; long exports later). "immediate" runs a task right
+# away in the same process (after commit); "database" queues it for
+# `manage.py db_worker`, which production runs beside the web server.
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_task_backend = env_str("TASKS_BACKEND", default="immediate")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND={_task_backend!r}: use one of {', '.join(_TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 
 # Production hardening; `manage.py check --deploy` must pass with DEBUG off.
 SESSION_COOKIE_SECURE = not DEBUG

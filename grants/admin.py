@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import (
@@ -104,6 +105,8 @@ class LegalTextBlockInline(admin.StackedInline):
 
 @admin.register(ProgrammeYear)
 class ProgrammeYearAdmin(admin.ModelAdmin):
+    # Office staff type amounts the German way: "5.000,00".
+    formfield_overrides = {models.DecimalField: {"localize": True}}
     list_display = ["year", "cap_per_municipality", "budget", "max_day_rate", "application_deadline"]
     filter_horizontal = ["eligible_cost_types"]
     inlines = [LegalTextBlockInline]

@@ -1,0 +1,30 @@
+from grants.models.application import Application, Attachment, AuditRecord, CostLine, EligibilityResult
+from grants.models.programme import CostType, LegalTextBlock, NumberSequence, ProgrammeYear
+from grants.models.territory import (
+    STRUCTURAL_PRIORITY,
+    Affiliation,
+    Kreis,
+    Land,
+    MembershipStatus,
+    Municipality,
+    StructuralStatus,
+)
+
+__all__ = [
+    "STRUCTURAL_PRIORITY",
+    "Affiliation",
+    "Application",
+    "Attachment",
+    "AuditRecord",
+    "CostLine",
+    "CostType",
+    "EligibilityResult",
+    "Kreis",
+    "Land",
+    "LegalTextBlock",
+    "MembershipStatus",
+    "Municipality",
+    "NumberSequence",
+    "ProgrammeYear",
+    "StructuralStatus",
+]
