@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from workflows import views
 
@@ -7,4 +7,8 @@ urlpatterns = [
     path("antraege/", views.applicant_home, name="applicant_home"),
     path("arbeitskorb/", views.worklist, name="worklist"),
     path("berichte/", views.reports_home, name="reports_home"),
+    # Applicant screens (forms, own applications) and programme-office screens
+    # (queue, review, decision) live in their own modules.
+    path("", include("workflows.urls_applicant")),
+    path("", include("workflows.urls_office")),
 ]

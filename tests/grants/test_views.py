@@ -201,3 +201,12 @@ def test_admin_accepts_german_amounts_for_a_programme_year(client_for, admin_use
     assert response.status_code == 302
     year = ProgrammeYear.objects.get(year=2030)
     assert year.budget == Decimal("250000.00")
+
+
+def test_german_even_for_an_english_browser_until_english_is_chosen(client, db):
+    response = client.get(reverse("login"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="de"' in response.content.decode()
+    assert "Passwort vergessen?" in response.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get(reverse("login"))
+    assert '<html lang="en"' in response.content.decode()
