@@ -1,0 +1,92 @@
+"""Build applications through the services, as users would, in any state of the lifecycle."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from grants.models import Application, CostType
+from grants.roles import Role
+from tests.conftest import PASSWORD
+from workflows import services
+from workflows.services import CostLineInput
+
+
+def complete_data(**overrides) -> dict:
+    data = {
+        "title": "Moderation Dorfwerkstatt Demografie",
+        "goals": "Leitbild für die Ortsteile",
+        "description": "Zwei moderierte Werkstätten mit Bürgerinnen und Bürgern.",
+        "purpose": Application.Purpose.MODERATION,
+        "period_start": datetime.date(2026, 12, 1),
+        "period_end": datetime.date(2026, 12, 20),
+        "requested_amount": Decimal("2550.00"),
+        "contact_name": "Anja Antrag",
+        "contact_email": "kontakt@gardelegen.example",
+        "contact_phone": "03907 123",
+        "account_holder": "Hansestadt Gardelegen",
+        "iban": "DE02120300000000202051",
+        "bic": "BYLADEM1001",
+        "bank_name": "Deutsche Kreditbank Berlin",
+        "declaration_no_early_start": True,
+        "declaration_no_double_funding": True,
+    }
+    data.update(overrides)
+    return data
+
+
+def moderation_lines(days: str = "3", rate: str = "850.00") -> list[CostLineInput]:
+    return [
+        CostLineInput(
+            cost_type=CostType.objects.get(code="moderation"),
+            description="Moderation zweier Werkstätten",
+            days=Decimal(days),
+            day_rate=Decimal(rate),
+        )
+    ]
+
+
+def draft(*, applicant, municipality, programme_year, lines=None, **overrides) -> Application:
+    return services.application_create(
+        user=applicant,
+        municipality=municipality,
+        programme_year=programme_year,
+        data=complete_data(**overrides),
+        cost_lines=moderation_lines() if lines is None else lines,
+    )
+
+
+def override_failed(application: Application, clerk) -> None:
+    for result in application.eligibility_results.filter(current=True, outcome="failed"):
+        services.eligibility_override(clerk=clerk, result_id=result.pk, reason="Geprüft, Ausnahme begründet.")
+
+
+def in_review(*, applicant, municipality, programme_year, clerk=None, **overrides) -> Application:
+    application = draft(applicant=applicant, municipality=municipality, programme_year=programme_year, **overrides)
+    application = services.application_submit(user=applicant, application_id=application.pk)
+    if clerk is not None:
+        override_failed(application, clerk)
+    return application
+
+
+def recommended(*, applicant, municipality, programme_year, clerk, amount=None, **overrides) -> Application:
+    application = in_review(
+        applicant=applicant, municipality=municipality, programme_year=programme_year, clerk=clerk, **overrides
+    )
+    return services.application_recommend(
+        clerk=clerk,
+        application_id=application.pk,
+        recommendation=Application.Recommendation.APPROVE,
+        amount=amount,
+        reason="Fördervoraussetzungen erfüllt.",
+    )
+
+
+def user_with_roles(username: str, *roles: Role):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.org")
+    for role in roles:
+        user.groups.add(Group.objects.get(name=role))
+    return user
