@@ -29,6 +29,12 @@ from grants.services import affiliation_create
 PASSWORD = "Test-Passwort-2026"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Production hashing costs a quarter second per user on purpose; tests create hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def land_st(db):
     return Land.objects.create(code="15", name="Sachsen-Anhalt")
