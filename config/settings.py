@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "viewflow",
+    "viewflow.workflow",
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -178,4 +179,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    # django-tasks logs every task start and end at INFO: noise for e-mails.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
 }
