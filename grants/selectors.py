@@ -7,7 +7,7 @@ import datetime
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from grants.models import Affiliation, MembershipStatus, Municipality, StructuralStatus
+from grants.models import Affiliation, Application, MembershipStatus, Municipality, StructuralStatus
 
 
 def _valid_on(day: datetime.date) -> Q:
@@ -72,3 +72,12 @@ def municipalities_of_user(*, user) -> QuerySet:
     return Municipality.objects.filter(
         pk__in=Affiliation.objects.filter(user=user).values("municipality_id")
     ).select_related("land", "kreis")
+
+
+def applications_of_user(*, user) -> QuerySet:
+    """Applications of every municipality the user acts for, newest change first."""
+    return (
+        Application.objects.filter(municipality__in=Affiliation.objects.filter(user=user).values("municipality_id"))
+        .select_related("municipality", "programme_year")
+        .order_by("-updated_at")
+    )

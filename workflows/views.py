@@ -9,7 +9,7 @@ from django.utils import timezone
 from grants.models import ProgrammeYear
 from grants.permissions import role_required
 from grants.roles import Role, user_roles
-from grants.selectors import municipalities_of_user
+from grants.selectors import applications_of_user, municipalities_of_user
 
 # The first role a person holds decides where "Start" leads.
 HOME_BY_ROLE = [
@@ -37,7 +37,11 @@ def _current_year():
 @login_required
 @role_required(Role.APPLICANT)
 def applicant_home(request):
-    context = {"municipalities": municipalities_of_user(user=request.user), "programme_year": _current_year()}
+    context = {
+        "municipalities": municipalities_of_user(user=request.user),
+        "programme_year": _current_year(),
+        "applications": applications_of_user(user=request.user),
+    }
     return render(request, "workflows/applicant_home.html", context)
 
 

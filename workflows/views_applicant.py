@@ -1,0 +1,490 @@
+"""Applicant screens: new application, edit, attachments, detail, answer, withdraw.
+
+Each view checks the permission, calls one service and shows its German message.
+An application of a municipality the user does not act for is answered with 404,
+as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grants.banking import IbanDetails
+from grants.models import Affiliation, Application, Attachment, AuditRecord, ProgrammeYear
+from grants.permissions import can_act_for, role_required
+from grants.roles import Role, user_roles
+from grants.selectors import municipalities_of_user
+from workflows.attachments import attachment_add, attachment_delete
+from workflows.errors import WorkflowError
+from workflows.forms import (
+    COST_LINE_PREFIX,
+    AnswerForm,
+    ApplicationForm,
+    AttachmentForm,
+    CostLineFormSet,
+    WithdrawForm,
+)
+from workflows.services import application_create, application_resubmit, application_submit, application_update
+from workflows.services import application_withdraw as withdraw_service
+
+FORM_TEMPLATE = "workflows/applicant_application_form.html"
+DETAIL_TEMPLATE = "workflows/applicant_application_detail.html"
+WITHDRAW_TEMPLATE = "workflows/applicant_application_withdraw.html"
+
+# German text of every audit action an applicant may see in the history. Actions not
+# listed are shown as a neutral step without their comment; INTERNAL ones not at all.
+AUDIT_ACTION_LABELS = {
+    "grants.application.created": gettext_lazy("Entwurf angelegt"),
+    "grants.application.submitted": gettext_lazy("Antrag eingereicht"),
+    "grants.application.review_started": gettext_lazy("Prüfung begonnen"),
+    "grants.application.info_requested": gettext_lazy("Rückfrage der Geschäftsstelle"),
+    "grants.application.resubmitted": gettext_lazy("Rückfrage beantwortet"),
+    "grants.application.recommended": gettext_lazy("Entscheidung vorbereitet"),
+    "grants.application.sent_back": gettext_lazy("Erneut in Prüfung"),
+    "grants.application.approved": gettext_lazy("Antrag bewilligt"),
+    "grants.application.rejected": gettext_lazy("Antrag abgelehnt"),
+    "grants.application.withdrawn": gettext_lazy("Antrag zurückgezogen"),
+    "grants.attachment.added": gettext_lazy("Anlage hinzugefügt"),
+    "grants.attachment.deleted": gettext_lazy("Anlage entfernt"),
+}
+# Comments the applicant may read (questions, answers, reasons addressed to them).
+PUBLIC_COMMENTS = {
+    "grants.application.info_requested",
+    "grants.application.resubmitted",
+    "grants.application.approved",
+    "grants.application.rejected",
+    "grants.application.withdrawn",
+    "grants.attachment.added",
+    "grants.attachment.deleted",
+}
+# Internal steps of the programme office (eligibility results and their overrides).
+INTERNAL_ACTION_PREFIXES = ("grants.eligibility.",)
+S = Application.Status
+# KERN badge variant per status: the colour repeats what the German label says.
+STATUS_BADGES = {
+    S.INFO_REQUESTED: "warning",
+    S.APPROVED: "success",
+    S.PAID: "success",
+    S.COMPLETED: "success",
+    S.REJECTED: "danger",
+    S.WITHDRAWN: "danger",
+    S.REVOKED: "danger",
+    S.LAPSED: "danger",
+}
+OFFICE_ROLES = {Role.CLERK, Role.APPROVER, Role.CONTROLLER}
+CREATED_TOKENS_KEY = "applicant_created_applications"
+CREATED_TOKENS_KEPT = 20
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _application_or_404(user, pk: int) -> Application:
+    application = get_object_or_404(Application.objects.select_related("municipality", "programme_year"), pk=pk)
+    allowed, _reason = can_act_for(user=user, municipality=application.municipality)
+    if not allowed:
+        raise Http404
+    return application
+
+
+def _current_programme_year() -> ProgrammeYear | None:
+    return ProgrammeYear.objects.filter(year=timezone.localdate().year).first()
+
+
+def _detail_url(application: Application) -> str:
+    return reverse("applicant_application_detail", kwargs={"pk": application.pk})
+
+
+def _edit_url(application: Application) -> str:
+    return reverse("applicant_application_edit", kwargs={"pk": application.pk})
+
+
+def _cost_formset(*, data=None, application: Application | None = None):
+    if data is not None:
+        return CostLineFormSet(data, prefix=COST_LINE_PREFIX)
+    initial = CostLineFormSet.initial_for(application) if application else []
+    return CostLineFormSet(initial=initial, prefix=COST_LINE_PREFIX)
+
+
+def _render_form(
+    request,
+    *,
+    form: ApplicationForm,
+    formset,
+    application: Application | None = None,
+    programme_year: ProgrammeYear | None = None,
+    attachment_form: AttachmentForm | None = None,
+):
+    context = {
+        "form": form,
+        "formset": formset,
+        "application": application,
+        "programme_year": application.programme_year if application else programme_year,
+        "municipality": application.municipality if application else form.own_municipality,
+        "attachments": application.attachments.all() if application else [],
+        "attachment_form": attachment_form or AttachmentForm(),
+        "action_url": _edit_url(application) if application else reverse("applicant_application_new"),
+        "show_municipality_select": application is None and "municipality" in form.fields,
+    }
+    return render(request, FORM_TEMPLATE, context)
+
+
+def _submit(request, application: Application) -> HttpResponseRedirect:
+    try:
+        application = application_submit(
+            user=request.user, application_id=application.pk, revision=application.revision
+        )
+    except WorkflowError as error:
+        messages.error(
+            request,
+            _("Ihre Angaben wurden gespeichert, der Antrag aber noch nicht eingereicht. %(reason)s")
+            % {"reason": error.message},
+        )
+        return redirect(_edit_url(application) if application.is_editable else _detail_url(application))
+    messages.success(
+        request,
+        _("Ihr Antrag wurde eingereicht. Aktenzeichen: %(number)s. Sie erhalten eine Eingangsbestätigung per E-Mail.")
+        % {"number": application.file_number},
+    )
+    return redirect(_detail_url(application))
+
+
+def _not_submitted(request) -> None:
+    if "submit" in request.POST:
+        messages.error(request, _("Der Antrag wurde nicht eingereicht, weil Angaben fehlerhaft sind."))
+
+
+def _created_before(request, token: str) -> int | None:
+    return request.session.get(CREATED_TOKENS_KEY, {}).get(token) if token else None
+
+
+def _remember_created(request, token: str, application: Application) -> None:
+    if not token:
+        return
+    created = dict(request.session.get(CREATED_TOKENS_KEY, {}))
+    created[token] = application.pk
+    request.session[CREATED_TOKENS_KEY] = dict(list(created.items())[-CREATED_TOKENS_KEPT:])
+
+
+# --- new application and edit -------------------------------------------------------------
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_application_new(request):
+    municipalities = list(municipalities_of_user(user=request.user))
+    if not municipalities:
+        messages.error(
+            request, _("Ihrem Konto ist keine Kommune zugeordnet. Bitte wenden Sie sich an die Geschäftsstelle.")
+        )
+        return redirect("applicant_home")
+    programme_year = _current_programme_year()
+    if programme_year is None:
+        messages.error(
+            request,
+            _(
+                "Für das Jahr %(year)d sind noch keine Förderbedingungen veröffentlicht. Anträge sind möglich, "
+                "sobald die Geschäftsstelle das Programmjahr eingerichtet hat."
+            )
+            % {"year": timezone.localdate().year},
+        )
+        return redirect("applicant_home")
+
+    if request.method != "POST":
+        form = ApplicationForm(municipalities=municipalities, initial={"form_token": secrets.token_urlsafe(16)})
+        return _render_form(request, form=form, formset=_cost_formset(), programme_year=programme_year)
+
+    form = ApplicationForm(request.POST, municipalities=municipalities)
+    formset = _cost_formset(data=request.POST)
+    form_ok, lines_ok = form.is_valid(), formset.is_valid()
+    token = form.cleaned_data.get("form_token", "")
+    created_pk = _created_before(request, token)
+    if created_pk is not None:
+        # The same form sent again (reload, back button): the draft exists already.
+        messages.info(request, _("Dieser Antrag wurde bereits angelegt. Hier können Sie ihn weiter bearbeiten."))
+        return redirect("applicant_application_edit", pk=created_pk)
+    if not form.can_save():
+        return _render_form(request, form=form, formset=formset, programme_year=programme_year)
+    try:
+        application = application_create(
+            user=request.user,
+            municipality=form.chosen_municipality(),
+            programme_year=programme_year,
+            data=form.draft_data(),
+            cost_lines=formset.cost_lines() if lines_ok else [],
+            partners=form.partners_or_none() or [],
+        )
+    except WorkflowError as error:
+        form.add_error(None, error.message)
+        return _render_form(request, form=form, formset=formset, programme_year=programme_year)
+    _remember_created(request, token, application)
+
+    if form_ok and lines_ok:
+        if "submit" in request.POST:
+            return _submit(request, application)
+        messages.success(request, _("Der Entwurf wurde gespeichert."))
+        return redirect(_edit_url(application))
+    form.show_revision(application.revision)
+    messages.warning(
+        request,
+        _(
+            "Der Entwurf wurde angelegt, aber noch nicht vollständig gespeichert: Bitte korrigieren Sie die "
+            "markierten Angaben und speichern Sie erneut."
+        ),
+    )
+    _not_submitted(request)
+    return _render_form(request, form=form, formset=formset, application=application)
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_application_edit(request, pk: int):
+    application = _application_or_404(request.user, pk)
+    if request.method != "POST":
+        if not application.is_editable:
+            messages.info(
+                request,
+                _("Der Antrag ist im Status »%(status)s« und kann nicht mehr bearbeitet werden.")
+                % {"status": application.get_status_display()},
+            )
+            return redirect(_detail_url(application))
+        form = ApplicationForm(initial=ApplicationForm.initial_for(application), application=application)
+        return _render_form(request, form=form, formset=_cost_formset(application=application), application=application)
+
+    form = ApplicationForm(request.POST, application=application)
+    formset = _cost_formset(data=request.POST)
+    form_ok, lines_ok = form.is_valid(), formset.is_valid()
+    if not form.can_save():
+        if not application.is_editable:
+            return redirect(_detail_url(application))
+        return _render_form(request, form=form, formset=formset, application=application)
+    try:
+        application = application_update(
+            user=request.user,
+            application_id=application.pk,
+            revision=form.cleaned_data["revision"],
+            data=form.draft_data(),
+            cost_lines=formset.cost_lines_or_none(),
+            partners=form.partners_or_none(),
+        )
+    except WorkflowError as error:
+        if error.code == "stale":
+            # Keep what was typed on the page, but do not overwrite the newer version.
+            form.add_error(None, error.message)
+            return _render_form(request, form=form, formset=formset, application=application)
+        messages.error(request, error.message)
+        return redirect(_detail_url(application))
+
+    if form_ok and lines_ok:
+        if "submit" in request.POST:
+            return _submit(request, application)
+        messages.success(request, _("Ihre Änderungen wurden gespeichert."))
+        return redirect(_edit_url(application))
+    form.show_revision(application.revision)
+    messages.warning(
+        request,
+        _(
+            "Die fehlerfreien Angaben wurden gespeichert. Bitte korrigieren Sie die markierten Angaben und "
+            "speichern Sie erneut."
+        ),
+    )
+    _not_submitted(request)
+    return _render_form(request, form=form, formset=formset, application=application)
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_attachment_upload(request, pk: int):
+    application = _application_or_404(request.user, pk)
+    if request.method != "POST":
+        return redirect(_edit_url(application))
+    attachment_form = AttachmentForm(request.POST, request.FILES)
+    if attachment_form.is_valid():
+        upload = attachment_form.cleaned_data["file"]
+        try:
+            attachment = attachment_add(user=request.user, application_id=application.pk, upload=upload)
+        except WorkflowError as error:
+            if error.code in ("wrong_state", "forbidden", "not_found"):
+                messages.error(request, error.message)
+                return redirect(_detail_url(application))
+            attachment_form.add_error("file", error.message)
+        else:
+            messages.success(
+                request, _("Die Anlage »%(name)s« wurde hochgeladen.") % {"name": attachment.original_name}
+            )
+            return redirect(_edit_url(application) + "#anlagen")
+    if not application.is_editable:
+        return redirect(_detail_url(application))
+    form = ApplicationForm(initial=ApplicationForm.initial_for(application), application=application)
+    return _render_form(
+        request,
+        form=form,
+        formset=_cost_formset(application=application),
+        application=application,
+        attachment_form=attachment_form,
+    )
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_attachment_delete(request, pk: int, attachment_pk: int):
+    application = _application_or_404(request.user, pk)
+    if request.method != "POST":
+        return redirect(_edit_url(application))
+    try:
+        attachment_delete(user=request.user, application_id=application.pk, attachment_id=attachment_pk)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect(_detail_url(application))
+    messages.success(request, _("Die Anlage wurde entfernt."))
+    return redirect(_edit_url(application) + "#anlagen")
+
+
+@login_required
+@role_required(Role.APPLICANT, *OFFICE_ROLES)
+def attachment_download(request, pk: int, attachment_pk: int):
+    """Applicants of the municipality and the programme office may download; others get 404."""
+    application = get_object_or_404(Application.objects.select_related("municipality"), pk=pk)
+    if not user_roles(request.user) & OFFICE_ROLES:
+        allowed, _reason = can_act_for(user=request.user, municipality=application.municipality)
+        if not allowed:
+            raise Http404
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+
+
+# --- detail, answer, withdraw ----------------------------------------------------------------
+
+
+def _history(application: Application) -> list[dict]:
+    records = [
+        record
+        for record in application.audit_records.select_related("actor").order_by("at", "pk")
+        if not record.action.startswith(INTERNAL_ACTION_PREFIXES)
+    ]
+    actor_ids = {record.actor_id for record in records if record.actor_id}
+    # Staff of the municipality are named; the office appears as the office.
+    colleagues = set(
+        Affiliation.objects.filter(municipality=application.municipality, user_id__in=actor_ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    rows = []
+    for record in records:
+        if record.actor_id is None:
+            who = _("automatisch")
+        elif record.actor_id in colleagues:
+            who = record.actor.get_full_name() or record.actor.get_username()
+        else:
+            who = _("Geschäftsstelle")
+        rows.append(
+            {
+                "at": record.at,
+                "label": AUDIT_ACTION_LABELS.get(record.action, gettext_lazy("Bearbeitungsschritt")),
+                "who": who,
+                "comment": record.comment if record.action in PUBLIC_COMMENTS else "",
+            }
+        )
+    return rows
+
+
+def _info_request(application: Application) -> AuditRecord | None:
+    if application.status != Application.Status.INFO_REQUESTED:
+        return None
+    return application.audit_records.filter(action="grants.application.info_requested").order_by("at", "pk").last()
+
+
+def _render_detail(request, application: Application, *, answer_form: AnswerForm | None = None):
+    info_request = _info_request(application)
+    if info_request and answer_form is None:
+        answer_form = AnswerForm(initial={"revision": application.revision})
+    context = {
+        "application": application,
+        "cost_lines": application.cost_lines.select_related("cost_type"),
+        "partners": application.partner_municipalities.order_by("name", "ags"),
+        "attachments": application.attachments.all(),
+        "history": _history(application),
+        "info_request": info_request,
+        "answer_form": answer_form,
+        "can_withdraw": application.status in Application.WITHDRAWABLE,
+        "status_variant": STATUS_BADGES.get(application.status, "info"),
+        "iban_formatted": IbanDetails(iban=application.iban, bic="", bank_name="").formatted,
+        "declaration_labels": {
+            "early_start": Application._meta.get_field("declaration_no_early_start").verbose_name,
+            "double_funding": Application._meta.get_field("declaration_no_double_funding").verbose_name,
+        },
+    }
+    return render(request, DETAIL_TEMPLATE, context)
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_application_detail(request, pk: int):
+    return _render_detail(request, _application_or_404(request.user, pk))
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_application_answer(request, pk: int):
+    application = _application_or_404(request.user, pk)
+    if request.method != "POST":
+        return redirect(_detail_url(application))
+    answer_form = AnswerForm(request.POST)
+    if not answer_form.is_valid():
+        return _render_detail(request, application, answer_form=answer_form)
+    try:
+        application_resubmit(
+            user=request.user,
+            application_id=application.pk,
+            answer=answer_form.cleaned_data["answer"],
+            revision=answer_form.cleaned_data["revision"],
+        )
+    except WorkflowError as error:
+        if error.code in ("stale", "reason_missing", "too_long"):
+            answer_form.add_error(None, error.message)
+            return _render_detail(request, application, answer_form=answer_form)
+        messages.error(request, error.message)
+        return redirect(_detail_url(application))
+    messages.success(request, _("Ihre Antwort wurde übermittelt. Der Antrag ist wieder in Prüfung."))
+    return redirect(_detail_url(application))
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_application_withdraw(request, pk: int):
+    application = _application_or_404(request.user, pk)
+    if application.status not in Application.WITHDRAWABLE and request.method != "POST":
+        messages.info(
+            request,
+            _("Der Antrag ist im Status »%(status)s« und kann nicht mehr zurückgezogen werden.")
+            % {"status": application.get_status_display()},
+        )
+        return redirect(_detail_url(application))
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdraw_service(user=request.user, application_id=application.pk, reason=form.cleaned_data["reason"])
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect(_detail_url(application))
+        messages.success(request, _("Der Antrag wurde zurückgezogen."))
+        return redirect(_detail_url(application))
+    return render(request, WITHDRAW_TEMPLATE, {"application": application, "form": form})
