@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +37,7 @@ from grants.permissions import can_act_for
 from grants.roles import Role, has_role
 from grants.selectors import membership_is_active
 from grants.services import number_next
-from workflows.errors import WorkflowError
+from workflows.errors import AlreadyCreated, WorkflowError
 from workflows.notifications import notify_applicant
 
 S = Application.Status
@@ -171,18 +171,48 @@ def application_create(
     data: dict,
     cost_lines: list[CostLineInput] | None = None,
     partners: list[Municipality] | None = None,
+    create_token: str | None = None,
 ) -> Application:
-    """Start a draft for the user's municipality; nothing is checked beyond field validity."""
+    """Start a draft for the user's municipality; nothing is checked beyond field validity.
+
+    With ``create_token`` the call is idempotent: a second call with the same token
+    raises ``AlreadyCreated`` naming the draft of the first.
+    """
     _require_applicant(user, municipality)
+    token = (create_token or "").strip() or None
     with transaction.atomic():
+        if token:
+            _refuse_repeated_create(user, token)
         application = Application(
-            municipality=municipality, programme_year=programme_year, created_by=user, **_draft_values(data)
+            municipality=municipality,
+            programme_year=programme_year,
+            created_by=user,
+            create_token=token,
+            **_draft_values(data),
         )
-        application.save()
+        try:
+            with transaction.atomic():
+                application.save()
+        except IntegrityError:
+            # Two requests with the same token at the same moment: the other one won.
+            if token:
+                _refuse_repeated_create(user, token)
+                raise WorkflowError(
+                    _("Das Formular ist nicht mehr gültig. Bitte laden Sie die Seite neu."), code="stale"
+                ) from None
+            raise
         _write_cost_lines(application, cost_lines or [])
         application.partner_municipalities.set(partners or [])
         _audit(application=application, action="grants.application.created", actor=user, from_state="")
     return application
+
+
+def _refuse_repeated_create(user: AbstractUser, token: str) -> None:
+    existing = Application.objects.filter(create_token=token, created_by=user).values_list("pk", flat=True).first()
+    if existing is not None:
+        raise AlreadyCreated(
+            _("Dieser Antrag wurde bereits angelegt. Hier können Sie ihn weiter bearbeiten."), application_id=existing
+        )
 
 
 def _draft_values(data: dict) -> dict:

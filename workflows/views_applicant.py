@@ -24,7 +24,7 @@ from grants.permissions import can_act_for, role_required
 from grants.roles import Role, user_roles
 from grants.selectors import municipalities_of_user
 from workflows.attachments import attachment_add, attachment_delete
-from workflows.errors import WorkflowError
+from workflows.errors import AlreadyCreated, WorkflowError
 from workflows.forms import (
     COST_LINE_PREFIX,
     AnswerForm,
@@ -81,8 +81,6 @@ STATUS_BADGES = {
     S.LAPSED: "danger",
 }
 OFFICE_ROLES = {Role.CLERK, Role.APPROVER, Role.CONTROLLER}
-CREATED_TOKENS_KEY = "applicant_created_applications"
-CREATED_TOKENS_KEPT = 20
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -163,18 +161,6 @@ def _not_submitted(request) -> None:
         messages.error(request, _("Der Antrag wurde nicht eingereicht, weil Angaben fehlerhaft sind."))
 
 
-def _created_before(request, token: str) -> int | None:
-    return request.session.get(CREATED_TOKENS_KEY, {}).get(token) if token else None
-
-
-def _remember_created(request, token: str, application: Application) -> None:
-    if not token:
-        return
-    created = dict(request.session.get(CREATED_TOKENS_KEY, {}))
-    created[token] = application.pk
-    request.session[CREATED_TOKENS_KEY] = dict(list(created.items())[-CREATED_TOKENS_KEPT:])
-
-
 # --- new application and edit -------------------------------------------------------------
 
 
@@ -206,12 +192,6 @@ def applicant_application_new(request):
     form = ApplicationForm(request.POST, municipalities=municipalities)
     formset = _cost_formset(data=request.POST)
     form_ok, lines_ok = form.is_valid(), formset.is_valid()
-    token = form.cleaned_data.get("form_token", "")
-    created_pk = _created_before(request, token)
-    if created_pk is not None:
-        # The same form sent again (reload, back button): the draft exists already.
-        messages.info(request, _("Dieser Antrag wurde bereits angelegt. Hier können Sie ihn weiter bearbeiten."))
-        return redirect("applicant_application_edit", pk=created_pk)
     if not form.can_save():
         return _render_form(request, form=form, formset=formset, programme_year=programme_year)
     try:
@@ -222,11 +202,15 @@ def applicant_application_new(request):
             data=form.draft_data(),
             cost_lines=formset.cost_lines() if lines_ok else [],
             partners=form.partners_or_none() or [],
+            create_token=form.cleaned_data.get("form_token", ""),
         )
+    except AlreadyCreated as repeated:
+        # The same form sent again (double click, reload): the draft exists already.
+        messages.info(request, repeated.message)
+        return redirect("applicant_application_edit", pk=repeated.application_id)
     except WorkflowError as error:
         form.add_error(None, error.message)
         return _render_form(request, form=form, formset=formset, programme_year=programme_year)
-    _remember_created(request, token, application)
 
     if form_ok and lines_ok:
         if "submit" in request.POST:

@@ -107,6 +107,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A random token carried by the "new application" form: the same form sent twice
+    # (double click, reload) finds the draft it created instead of creating another.
+    create_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
     submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
@@ -183,6 +186,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=status, source=WITHDRAWABLE, target=Status.WITHDRAWN)
     def withdraw(self) -> None:
+        pass
+
+    # An application stays "approved" while it is partly paid; it becomes "paid" when the
+    # payouts booked as paid reach the approved amount (budgets.payouts books them).
+    @transition(field=status, source=Status.APPROVED, target=Status.PAID)
+    def mark_paid(self) -> None:
         pass
 
     @property

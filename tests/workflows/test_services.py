@@ -14,7 +14,7 @@ from grants.models import Application, AuditRecord, EligibilityResult
 from grants.roles import Role
 from tests import factories
 from workflows import services
-from workflows.errors import WorkflowError
+from workflows.errors import AlreadyCreated, WorkflowError
 
 S = Application.Status
 
@@ -396,3 +396,23 @@ def test_every_status_and_action(setting, clerk, approver, status, action):
         application.refresh_from_db()
         assert application.status == status
         assert not application.audit_records.exists()
+
+
+def test_the_same_new_application_form_creates_one_draft(setting, foreign_applicant, bindlach):
+    create = {
+        "user": setting["applicant"],
+        "municipality": setting["municipality"],
+        "programme_year": setting["programme_year"],
+        "data": factories.complete_data(),
+        "create_token": "formular-123",
+    }
+    draft = services.application_create(**create)
+    with pytest.raises(AlreadyCreated) as caught:
+        services.application_create(**create)
+    assert caught.value.application_id == draft.pk
+    assert Application.objects.count() == 1
+    # Somebody else's token is no way into their draft.
+    with pytest.raises(WorkflowError) as caught:
+        services.application_create(**{**create, "user": foreign_applicant, "municipality": bindlach})
+    assert caught.value.code == "stale"
+    assert Application.objects.count() == 1
