@@ -38,6 +38,7 @@ from grants.roles import Role, has_role
 from grants.selectors import membership_is_active
 from grants.services import number_next
 from workflows.errors import AlreadyCreated, WorkflowError
+from workflows.flows import sync_tasks_for
 from workflows.notifications import notify_applicant
 
 S = Application.Status
@@ -378,6 +379,7 @@ def application_submit(*, user: AbstractUser, application_id: int, revision: int
             from_state=S.SUBMITTED,
             comment=_("Automatische Förderprüfung durchgeführt."),
         )
+        sync_tasks_for(application, actor=user)
         notify_applicant(application=application, event="submitted")
     return application
 
@@ -402,6 +404,7 @@ def application_resubmit(
             comment=answer,
         )
         _run_eligibility(application)
+        sync_tasks_for(application, actor=user)
     return application
 
 
@@ -420,6 +423,7 @@ def application_withdraw(*, user: AbstractUser, application_id: int, reason: str
             from_state=before,
             comment=(reason or "").strip()[:MAX_TEXT],
         )
+        sync_tasks_for(application, actor=user)
     return application
 
 
@@ -441,6 +445,7 @@ def application_request_info(*, clerk: AbstractUser, application_id: int, messag
             from_state=S.IN_REVIEW,
             comment=message,
         )
+        sync_tasks_for(application, actor=clerk)
         notify_applicant(application=application, event="info_requested", message=message)
     return application
 
@@ -521,6 +526,7 @@ def application_recommend(
             from_state=S.IN_REVIEW,
             comment=f"{application.get_recommendation_display()}: {reason}",
         )
+        sync_tasks_for(application, actor=clerk)
     return application
 
 
@@ -599,6 +605,7 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
             comment=_("Bewilligt: %(amount)s") % {"amount": format_eur(amount)}
             + (f" – {application.decision_reason}" if application.decision_reason else ""),
         )
+        sync_tasks_for(application, actor=approver)
         notify_applicant(application=application, event="approved")
     return application
 
@@ -621,6 +628,7 @@ def application_reject(*, approver: AbstractUser, application_id: int, reason: s
             from_state=S.RECOMMENDED,
             comment=reason,
         )
+        sync_tasks_for(application, actor=approver)
         notify_applicant(application=application, event="rejected")
     return application
 
@@ -642,4 +650,5 @@ def application_send_back(*, approver: AbstractUser, application_id: int, reason
             from_state=S.RECOMMENDED,
             comment=reason,
         )
+        sync_tasks_for(application, actor=approver)
     return application

@@ -48,7 +48,8 @@ def applicant_home(request):
 @login_required
 @role_required(Role.CLERK, Role.APPROVER)
 def worklist(request):
-    return render(request, "workflows/worklist.html", {"programme_year": _current_year()})
+    # The clerks' and approvers' start page is their queue.
+    return redirect("office_queue")
 
 
 @login_required
