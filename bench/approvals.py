@@ -20,7 +20,7 @@ from pathlib import Path
 from grants.imports import municipalities_import
 from grants.models import Application, Municipality
 from grants.roles import Role
-from grants.management.commands.demo_setup import programme_year_ensure
+from workflows.management.commands.demo_setup import programme_year_ensure
 from workflows import services
 
 N = 1000

@@ -1,5 +1,6 @@
 """Demo data for a first look: municipalities, example structural status and
-memberships, a programme year with its rules, and one user per role.
+memberships, a programme year with its rules, one user per role, and a few
+applications in different states so every role finds work on its start page.
 
 Idempotent: running it again changes nothing that is already there.
 """
@@ -18,9 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from grants.imports import memberships_import, municipalities_import, structural_status_import
-from grants.models import CostType, LegalTextBlock, Municipality, ProgrammeYear
+from grants.models import Application, CostType, LegalTextBlock, Municipality, ProgrammeYear
 from grants.roles import Role
 from grants.services import affiliation_create
+from workflows import services
 
 DEMO_PASSWORD = "Demo-Passwort-2026"
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -76,10 +78,10 @@ def programme_year_ensure(*, year: int) -> ProgrammeYear:
             "cap_per_municipality": Decimal("5000.00"),
             "budget": Decimal("250000.00"),
             "max_day_rate": Decimal("850.00"),
-            "application_deadline": datetime.date(year, 9, 30),
-            "invoice_deadline": datetime.date(year, 12, 15),
+            "application_deadline": datetime.date(year, 12, 15),
+            "invoice_deadline": datetime.date(year, 12, 31),
             "payout_window_start": datetime.date(year, 1, 1),
-            "payout_window_end": datetime.date(year, 12, 15),
+            "payout_window_end": datetime.date(year, 12, 31),
             "proof_of_use_months": 3,
             "rule_set_version": f"{year}.1",
         },
@@ -109,6 +111,8 @@ class Command(BaseCommand):
             for year in (this_year, this_year + 1):
                 programme_year_ensure(year=year)
             self._users()
+            if not Application.objects.exists():
+                self._applications(ProgrammeYear.objects.get(year=this_year))
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Mikroförderung läuft unter http://127.0.0.1:8000/"))
         self.stdout.write(f"Demo-Konten (Passwort für alle: {DEMO_PASSWORD}):")
@@ -131,3 +135,80 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=role))
             if ags:
                 affiliation_create(user=user, municipality=Municipality.objects.get(ags=ags))
+
+    def _applications(self, programme_year: ProgrammeYear) -> None:
+        """Applications of active members in each state a clerk or approver works on."""
+        User = get_user_model()
+        clerk = User.objects.get(username="sachbearbeitung")
+        approver = User.objects.get(username="bewilligung")
+        today = timezone.localdate()
+        start = min(today + datetime.timedelta(days=7), programme_year.last_day)
+        for index, (ags, title, target, days, cost_code) in enumerate(DEMO_APPLICATIONS):
+            cost_type = CostType.objects.get(code=cost_code)
+            municipality = Municipality.objects.get(ags=ags)
+            applicant = User.objects.filter(affiliations__municipality=municipality).first()
+            if applicant is None:
+                applicant = User.objects.create_user(
+                    username=f"antrag-{ags}", email=f"antrag-{ags}@example.org", first_name="Demo", last_name=ags
+                )
+                applicant.set_password(DEMO_PASSWORD)
+                applicant.save()
+                applicant.groups.add(Group.objects.get(name=Role.APPLICANT))
+                affiliation_create(user=applicant, municipality=municipality)
+            rate = Decimal("850.00")
+            application = services.application_create(
+                user=applicant,
+                municipality=municipality,
+                programme_year=programme_year,
+                data={
+                    "title": title,
+                    "goals": "Die Gemeinde will ihre Angebote an die älter werdende Bevölkerung anpassen.",
+                    "description": "Externe Begleitung von Werkstätten mit Bürgerinnen, Bürgern und Verwaltung.",
+                    "purpose": cost_type.code,
+                    "period_start": start,
+                    "period_end": programme_year.last_day,
+                    "requested_amount": Decimal(days) * rate,
+                    "contact_name": f"{applicant.first_name} {applicant.last_name}",
+                    "contact_email": applicant.email,
+                    "account_holder": municipality.name,
+                    "iban": DEMO_IBANS[index % len(DEMO_IBANS)],
+                    "declaration_no_early_start": True,
+                    "declaration_no_double_funding": True,
+                },
+                cost_lines=[
+                    services.CostLineInput(
+                        cost_type=cost_type,
+                        description=f"{cost_type.name}, {days} Tage",
+                        days=Decimal(days),
+                        day_rate=rate,
+                    )
+                ],
+            )
+            if target == "draft":
+                continue
+            services.application_submit(user=applicant, application_id=application.pk)
+            if target == "in_review":
+                continue
+            for result in application.eligibility_results.filter(current=True, outcome="failed"):
+                services.eligibility_override(clerk=clerk, result_id=result.pk, reason="Demodaten: Ausnahme.")
+            services.application_recommend(
+                clerk=clerk,
+                application_id=application.pk,
+                recommendation=Application.Recommendation.APPROVE,
+                reason="Fördervoraussetzungen erfüllt.",
+            )
+            if target == "approved":
+                services.application_approve(approver=approver, application_id=application.pk)
+
+
+# AGS, title, state to reach, consultant days, cost type code
+DEMO_APPLICATIONS = [
+    ("15081135", "Zukunftswerkstatt Ortsteile", "draft", "2", "moderation"),
+    ("15081455", "Beratung Dorfladen und Mobilität", "in_review", "3", "consulting"),
+    ("13075005", "Moderation Seniorenbeirat", "in_review", "2", "moderation"),
+    ("03154013", "Fachkräftestrategie mit Nachbargemeinden", "in_review", "4", "consulting"),
+    ("16061001", "Leitbild Demografie 2035", "recommended", "3", "moderation"),
+    ("15090010", "Bürgerbus: Machbarkeit", "approved", "4", "consulting"),
+]
+# Test IBANs with valid check digits (published examples), not real accounts of these municipalities.
+DEMO_IBANS = ["DE89370400440532013000", "DE02120300000000202051", "DE02500105170137075030"]
