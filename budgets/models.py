@@ -1,15 +1,327 @@
-"""The budget ledger: every euro committed, released, paid out or refunded is one
-append-only row. Budget figures are sums over it, never numbers edited in place."""
+"""The budget ledger, payouts and SEPA batches.
+
+Every euro committed, released, paid out or refunded is one append-only ledger row;
+budget figures are sums over it, never numbers edited in place.
+
+A payout (Mittelabruf, reimbursement model) lists invoices the municipality has paid
+and runs its own state machine::
+
+    requested ──request_documents──▶ documents_requested ──resubmit──▶ requested
+    requested ──mark_checked (accept or reduce)──▶ checked ──release (other person)──▶ released
+    checked ──send_back──▶ requested
+    released ──(in a SEPA batch) mark_exported──▶ exported ──mark_paid──▶ paid
+    requested/documents_requested ──reject──▶ rejected, ──withdraw──▶ withdrawn
+
+Released payouts leave in SEPA credit-transfer batches (pain.001.001.09). A batch is an
+issued document: its XML and SHA-256 are frozen when it is created; each payout is in at
+most one batch (``SepaBatchLine.payout`` is unique).
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from grants.models import Application, Municipality, ProgrammeYear
+from grants.models import Application, CostType, Municipality, ProgrammeYear
+
+
+class Payout(ConcurrentTransitionMixin, models.Model):
+    """A payout request (Mittelabruf) of an approved application.
+
+    The payee's account is copied from the application when the request is made and
+    never changes afterwards: what the clerk checked is what the bank receives.
+    Saving checks that the state in the database is still the one this copy was loaded
+    with (compare-and-swap), so a stale or replayed action cannot apply twice.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("abgerufen")
+        DOCUMENTS_REQUESTED = "documents_requested", _("Unterlagen nachgefordert")
+        CHECKED = "checked", _("geprüft")
+        RELEASED = "released", _("freigegeben")
+        EXPORTED = "exported", _("an die Bank übergeben")
+        PAID = "paid", _("ausgezahlt")
+        REJECTED = "rejected", _("abgelehnt")
+        WITHDRAWN = "withdrawn", _("zurückgezogen")
+
+    # Still on their way: they count against what may be requested next.
+    OPEN = [
+        Status.REQUESTED,
+        Status.DOCUMENTS_REQUESTED,
+        Status.CHECKED,
+        Status.RELEASED,
+        Status.EXPORTED,
+    ]
+    # The municipality may still add files or withdraw.
+    WITH_APPLICANT = [Status.REQUESTED, Status.DOCUMENTS_REQUESTED]
+
+    number = models.CharField(_("Nummer"), max_length=20, unique=True)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="payouts", verbose_name=_("Antrag")
+    )
+    status = FSMField(_("Status"), default=Status.REQUESTED, choices=Status.choices, protected=True, db_index=True)
+    requested_amount = models.DecimalField(_("abgerufener Betrag (EUR)"), max_digits=12, decimal_places=2)
+    # Set by the check: the requested amount, or less with a reason in ``check_note``.
+    checked_amount = models.DecimalField(
+        _("anerkannter Betrag (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    check_note = models.TextField(_("Prüfvermerk"), blank=True)
+    rejection_reason = models.TextField(_("Begründung der Ablehnung"), blank=True)
+
+    # Payee, frozen at the request (SEPA: Nm max. 70, TwnNm max. 35, BldgNb max. 16).
+    account_holder = models.CharField(_("Kontoinhaber"), max_length=70)
+    iban = models.CharField(_("IBAN"), max_length=34)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    street = models.CharField(_("Straße"), max_length=70, blank=True)
+    building_number = models.CharField(_("Hausnummer"), max_length=16, blank=True)
+    postcode = models.CharField(_("Postleitzahl"), max_length=16, blank=True)
+    town = models.CharField(_("Ort"), max_length=35)
+    country = models.CharField(_("Land (ISO)"), max_length=2, default="DE")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("abgerufen am"), default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("geprüft am"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    released_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True)
+    exported_at = models.DateTimeField(_("an die Bank übergeben am"), null=True, blank=True)
+    value_date = models.DateField(_("Wertstellung"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("als ausgezahlt gebucht am"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Mittelabruf")
+        verbose_name_plural = _("Mittelabrufe")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # Four-eyes: who checked a payout can never release it.
+            models.CheckConstraint(
+                condition=Q(checked_by__isnull=True) | Q(released_by__isnull=True) | ~Q(released_by=F("checked_by")),
+                name="payout_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=Q(released_by__isnull=True) | Q(checked_by__isnull=False), name="payout_released_was_checked"
+            ),
+            models.CheckConstraint(condition=Q(requested_amount__gt=0), name="payout_requested_positive"),
+            models.CheckConstraint(
+                condition=Q(checked_amount__isnull=True)
+                | (Q(checked_amount__gt=0) & Q(checked_amount__lte=F("requested_amount"))),
+                name="payout_checked_within_requested",
+            ),
+            # A reduction always carries its reason.
+            models.CheckConstraint(
+                condition=Q(checked_amount__isnull=True) | Q(checked_amount=F("requested_amount")) | ~Q(check_note=""),
+                name="payout_reduction_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(value_date__isnull=False), name="payout_paid_has_value_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["application", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.get_status_display()})"
+
+    @property
+    def amount(self):
+        """What this payout claims now: the checked amount once checked, else the requested one."""
+        return self.checked_amount if self.checked_amount is not None else self.requested_amount
+
+    # --- transitions: state and timestamps only -------------------------------------
+
+    @transition(field=status, source=Status.REQUESTED, target=Status.DOCUMENTS_REQUESTED)
+    def request_documents(self) -> None:
+        pass
+
+    @transition(field=status, source=Status.DOCUMENTS_REQUESTED, target=Status.REQUESTED)
+    def resubmit(self) -> None:
+        pass
+
+    # Not called ``check``: that name belongs to Django's system checks on every model.
+    @transition(field=status, source=Status.REQUESTED, target=Status.CHECKED)
+    def mark_checked(self) -> None:
+        self.checked_at = timezone.now()
+
+    @transition(field=status, source=Status.CHECKED, target=Status.REQUESTED)
+    def send_back(self) -> None:
+        self.checked_at = None
+
+    @transition(field=status, source=Status.CHECKED, target=Status.RELEASED)
+    def release(self) -> None:
+        self.released_at = timezone.now()
+
+    @transition(field=status, source=Status.RELEASED, target=Status.EXPORTED)
+    def mark_exported(self) -> None:
+        self.exported_at = timezone.now()
+
+    @transition(field=status, source=Status.EXPORTED, target=Status.PAID)
+    def mark_paid(self) -> None:
+        self.paid_at = timezone.now()
+
+    @transition(field=status, source=WITH_APPLICANT, target=Status.REJECTED)
+    def reject(self) -> None:
+        self.closed_at = timezone.now()
+
+    @transition(field=status, source=WITH_APPLICANT, target=Status.WITHDRAWN)
+    def withdraw(self) -> None:
+        self.closed_at = timezone.now()
+
+
+class PayoutInvoice(models.Model):
+    """One paid invoice listed in a payout request."""
+
+    payout = models.ForeignKey(Payout, on_delete=models.CASCADE, related_name="invoices")
+    issuer = models.CharField(_("Rechnungssteller"), max_length=200)
+    number = models.CharField(_("Rechnungsnummer"), max_length=100)
+    invoice_date = models.DateField(_("Rechnungsdatum"))
+    amount = models.DecimalField(_("Betrag (EUR)"), max_digits=12, decimal_places=2)
+    cost_type = models.ForeignKey(CostType, on_delete=models.PROTECT, verbose_name=_("Kostenart"))
+    # Dated before the measure could start (approval, or submission when an early start
+    # was allowed): kept as a flag for the clerk, who must record why it is accepted.
+    before_start = models.BooleanField(_("vor zulässigem Maßnahmebeginn datiert"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Rechnung")
+        verbose_name_plural = _("Rechnungen")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payout_invoice_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.number}"
+
+
+def invoice_file_path(instance: InvoiceFile, filename: str) -> str:
+    # The stored name never contains the user's file name: no path tricks, no collisions.
+    payout = instance.payout
+    return f"payouts/{payout.application.programme_year.year}/{payout.application_id}/{payout.pk}/{instance.token}"
+
+
+class InvoiceFile(models.Model):
+    """A scan of invoices or proofs of payment; content type checked by content on upload."""
+
+    payout = models.ForeignKey(Payout, on_delete=models.CASCADE, related_name="files")
+    token = models.CharField(max_length=40, unique=True)
+    file = models.FileField(upload_to=invoice_file_path, max_length=200)
+    original_name = models.CharField(_("Dateiname"), max_length=200)
+    content_type = models.CharField(_("Dateityp"), max_length=100)
+    size = models.PositiveIntegerField(_("Größe (Bytes)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Beleg")
+        verbose_name_plural = _("Belege")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class SepaBatch(ConcurrentTransitionMixin, models.Model):
+    """A SEPA credit-transfer file (pain.001) with the released payouts it pays.
+
+    ``xml`` and ``sha256`` are written once at creation and never changed: the file the
+    bank receives is the file on record.
+    """
+
+    class Status(models.TextChoices):
+        CREATED = "created", _("erstellt")
+        EXPORTED = "exported", _("an die Bank übergeben")
+        BOOKED = "booked", _("als ausgezahlt gebucht")
+
+    number = models.CharField(_("Nummer"), max_length=20, unique=True)
+    status = FSMField(_("Status"), default=Status.CREATED, choices=Status.choices, protected=True, db_index=True)
+    schema = models.CharField(_("Schema"), max_length=20)
+    message_id = models.CharField(_("Nachrichten-ID"), max_length=35, unique=True)
+    execution_date = models.DateField(_("Ausführungstermin"))
+    debtor_name = models.CharField(_("Auftraggeber"), max_length=70)
+    debtor_iban = models.CharField(_("IBAN des Auftraggebers"), max_length=34)
+    debtor_bic = models.CharField(_("BIC des Auftraggebers"), max_length=11, blank=True)
+    transaction_count = models.PositiveIntegerField(_("Anzahl der Überweisungen"))
+    control_sum = models.DecimalField(_("Kontrollsumme (EUR)"), max_digits=14, decimal_places=2)
+    xml = models.TextField(_("XML"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("erstellt am"), default=timezone.now)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    exported_at = models.DateTimeField(_("an die Bank übergeben am"), null=True, blank=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    booked_at = models.DateTimeField(_("gebucht am"), null=True, blank=True)
+    value_date = models.DateField(_("Wertstellung"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SEPA-Sammelüberweisung")
+        verbose_name_plural = _("SEPA-Sammelüberweisungen")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(transaction_count__gt=0), name="sepa_batch_not_empty"),
+            models.CheckConstraint(condition=Q(control_sum__gt=0), name="sepa_batch_control_sum_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="booked") | Q(value_date__isnull=False), name="sepa_batch_booked_has_value_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.get_status_display()})"
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.number}.xml"
+
+    @property
+    def xml_bytes(self) -> bytes:
+        return self.xml.encode("utf-8")
+
+    @transition(field=status, source=Status.CREATED, target=Status.EXPORTED)
+    def mark_exported(self) -> None:
+        self.exported_at = timezone.now()
+
+    @transition(field=status, source=Status.EXPORTED, target=Status.BOOKED)
+    def book(self) -> None:
+        self.booked_at = timezone.now()
+
+
+class SepaBatchLine(models.Model):
+    """One credit transfer of a batch, as written into its XML.
+
+    ``payout`` is unique: the database itself refuses a payout in a second batch.
+    """
+
+    batch = models.ForeignKey(SepaBatch, on_delete=models.PROTECT, related_name="lines")
+    payout = models.OneToOneField(Payout, on_delete=models.PROTECT, related_name="sepa_line")
+    end_to_end_id = models.CharField(_("Ende-zu-Ende-Referenz"), max_length=35)
+    amount = models.DecimalField(_("Betrag (EUR)"), max_digits=12, decimal_places=2)
+    creditor_name = models.CharField(_("Empfänger"), max_length=70)
+    iban = models.CharField(_("IBAN"), max_length=34)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    remittance = models.CharField(_("Verwendungszweck"), max_length=140)
+
+    class Meta:
+        verbose_name = _("Überweisung")
+        verbose_name_plural = _("Überweisungen")
+        ordering = ["batch", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="sepa_line_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.end_to_end_id}: {self.amount}"
 
 
 class LedgerEntry(models.Model):
@@ -22,6 +334,8 @@ class LedgerEntry(models.Model):
     programme_year = models.ForeignKey(ProgrammeYear, on_delete=models.PROTECT, related_name="ledger_entries")
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="ledger_entries")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="ledger_entries")
+    # Set on payout entries: the payout they pay, so that none is ever booked twice.
+    payout = models.ForeignKey(Payout, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries")
     kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices)
     amount = models.DecimalField(_("Betrag (EUR)"), max_digits=14, decimal_places=2)
     booked_at = models.DateTimeField(_("gebucht am"), default=timezone.now)
@@ -37,6 +351,10 @@ class LedgerEntry(models.Model):
             # One commitment per application: approval books it exactly once.
             models.UniqueConstraint(
                 fields=["application"], condition=Q(kind="commitment"), name="ledger_one_commitment_per_application"
+            ),
+            # One payout entry per payout: booking a bank statement twice has no second effect.
+            models.UniqueConstraint(
+                fields=["payout"], condition=Q(kind="payout"), name="ledger_one_payout_entry_per_payout"
             ),
         ]
         indexes = [models.Index(fields=["programme_year", "municipality", "kind"])]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
-from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from budgets.models import LedgerEntry
+from budgets.models import LedgerEntry, Payout
 from core.money import money
-from grants.models import Municipality, ProgrammeYear
+from grants.banking import iban_details
+from grants.errors import GrantsError
+from grants.models import Application, Municipality, ProgrammeYear
 
 Kind = LedgerEntry.Kind
 _ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -17,6 +22,10 @@ _ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_
 
 def _sum(kind: str):
     return Coalesce(Sum("amount", filter=Q(kind=kind)), _ZERO)
+
+
+def _ledger_sum(entries, kind: str) -> Decimal:
+    return money(entries.aggregate(total=_sum(kind))["total"])
 
 
 def _committed_net(entries) -> Decimal:
@@ -45,3 +54,103 @@ def programme_committed(*, programme_year: ProgrammeYear) -> Decimal:
 def programme_available(*, programme_year: ProgrammeYear) -> Decimal:
     """Budget not yet bound by commitments."""
     return money(programme_year.budget - programme_committed(programme_year=programme_year))
+
+
+# --- payouts ------------------------------------------------------------------------------
+#
+# Two meanings of "released" meet here: a ledger *release* (Freigabe von Mitteln) gives
+# committed money back to the budget; a *released payout* (freigegebene Auszahlung) is
+# cleared for the bank. ``programme_released`` is the former; the latter are the payouts
+# in ``payouts_ready_for_batch`` and ``programme_payouts_in_transit``.
+
+
+def programme_paid(*, programme_year: ProgrammeYear) -> Decimal:
+    """Paid out in the year: the sum of the ledger's payout entries."""
+    return _ledger_sum(LedgerEntry.objects.filter(programme_year=programme_year), Kind.PAYOUT)
+
+
+def programme_released(*, programme_year: ProgrammeYear) -> Decimal:
+    """Commitments given back to the budget in the year (ledger kind "release")."""
+    return _ledger_sum(LedgerEntry.objects.filter(programme_year=programme_year), Kind.RELEASE)
+
+
+def programme_refunded(*, programme_year: ProgrammeYear) -> Decimal:
+    """Refunds received in the year (ledger kind "refund")."""
+    return _ledger_sum(LedgerEntry.objects.filter(programme_year=programme_year), Kind.REFUND)
+
+
+def application_paid_total(*, application: Application) -> Decimal:
+    """Paid out for one application, from the ledger."""
+    return _ledger_sum(LedgerEntry.objects.filter(application=application), Kind.PAYOUT)
+
+
+def _claimed(payouts) -> Decimal:
+    # A payout claims its checked amount once checked, its requested amount before.
+    total = payouts.aggregate(
+        total=Coalesce(Sum(Coalesce("checked_amount", "requested_amount")), _ZERO),
+    )["total"]
+    return money(total)
+
+
+def application_requested_open_total(*, application: Application) -> Decimal:
+    """Requested for one application and not yet paid, rejected or withdrawn."""
+    return _claimed(Payout.objects.filter(application=application, status__in=Payout.OPEN))
+
+
+def application_payout_remaining(*, application: Application) -> Decimal:
+    """What the municipality may still request: approved minus paid minus open requests."""
+    if application.approved_amount is None:
+        return money(0)
+    return money(
+        application.approved_amount
+        - application_paid_total(application=application)
+        - application_requested_open_total(application=application)
+    )
+
+
+def programme_payouts_in_transit(*, programme_year: ProgrammeYear) -> Decimal:
+    """Released or handed to the bank, not yet booked as paid."""
+    return _claimed(
+        Payout.objects.filter(
+            application__programme_year=programme_year,
+            status__in=[Payout.Status.RELEASED, Payout.Status.EXPORTED],
+        )
+    )
+
+
+def payouts_ready_for_batch() -> QuerySet[Payout]:
+    """Released payouts that are in no SEPA batch yet, oldest release first."""
+    return Payout.objects.filter(status=Payout.Status.RELEASED, sepa_line__isnull=True).order_by("released_at", "pk")
+
+
+def measure_start_date(*, application: Application) -> datetime.date | None:
+    """The first day costs may arise: the day of approval, or of submission when an
+    early start (vorzeitiger Maßnahmebeginn) was allowed. None before approval."""
+    moment = application.submitted_at if application.early_start_allowed else application.decided_at
+    return timezone.localdate(moment) if moment else None
+
+
+def payout_warnings(*, payout: Payout) -> list[str]:
+    """German warnings for the clerk who checks a payout; empty when nothing stands out."""
+    warnings = []
+    early = list(payout.invoices.filter(before_start=True).order_by("invoice_date", "pk"))
+    if early:
+        start = measure_start_date(application=payout.application)
+        warnings.append(
+            _(
+                "Vorzeitiger Maßnahmebeginn? %(count)d Rechnung(en) sind vor dem %(start)s datiert, dem frühesten "
+                "zulässigen Beginn: %(invoices)s. Bitte prüfen und im Prüfvermerk begründen, ob sie anerkannt werden."
+            )
+            % {
+                "count": len(early),
+                "start": f"{start:%d.%m.%Y}" if start else "?",
+                "invoices": "; ".join(f"{i.issuer} {i.number} vom {i.invoice_date:%d.%m.%Y}" for i in early),
+            }
+        )
+    if not payout.files.exists():
+        warnings.append(_("Es sind keine Belege hochgeladen."))
+    try:
+        iban_details(iban=payout.iban)
+    except GrantsError as error:
+        warnings.append(error.message)
+    return warnings

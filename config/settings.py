@@ -160,6 +160,19 @@ if _task_backend not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND={_task_backend!r}: use one of {', '.join(_TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 
+# The programme office's account, debtor of every SEPA credit transfer. Batch
+# creation refuses, naming what is missing, until IBAN and town are set.
+SEPA_DEBTOR_NAME = env_str("SEPA_DEBTOR_NAME", default="Geschäftsstelle Zukunftsraum Demografie")
+SEPA_DEBTOR_IBAN = env_str("SEPA_DEBTOR_IBAN", default="")
+SEPA_DEBTOR_BIC = env_str("SEPA_DEBTOR_BIC", default="")
+SEPA_DEBTOR_STREET = env_str("SEPA_DEBTOR_STREET", default="")
+SEPA_DEBTOR_BUILDING_NUMBER = env_str("SEPA_DEBTOR_BUILDING_NUMBER", default="")
+SEPA_DEBTOR_POSTCODE = env_str("SEPA_DEBTOR_POSTCODE", default="")
+SEPA_DEBTOR_TOWN = env_str("SEPA_DEBTOR_TOWN", default="")
+SEPA_DEBTOR_COUNTRY = env_str("SEPA_DEBTOR_COUNTRY", default="DE")
+if len(SEPA_DEBTOR_COUNTRY) != 2 or not SEPA_DEBTOR_COUNTRY.isalpha():
+    raise ImproperlyConfigured("SEPA_DEBTOR_COUNTRY must be a two-letter country code such as DE.")
+
 # Production hardening; `manage.py check --deploy` must pass with DEBUG off.
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

@@ -43,7 +43,7 @@ def _format_mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
 
-def _clean_name(name: str) -> str:
+def clean_file_name(name: str) -> str:
     """The file name without any path and without control characters, at most 200 characters."""
     name = os.path.basename((name or "").replace("\\", "/"))
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
@@ -61,7 +61,7 @@ def _sniff(upload: UploadedFile) -> str | None:
     return kind.mime if kind else None
 
 
-def _check_file(upload: UploadedFile, name: str) -> str:
+def check_upload(upload: UploadedFile, name: str) -> str:
     """Return the sniffed content type, or raise a German WorkflowError."""
     shown = name or _("ohne Namen")
     if upload.size is None or upload.size == 0:
@@ -132,8 +132,8 @@ def _record(application: Application, *, action: str, user: AbstractUser, commen
 
 def attachment_add(*, user: AbstractUser, application_id: int, upload: UploadedFile) -> Attachment:
     """Store an uploaded PDF, PNG or JPEG (at most 10 MB) with the application."""
-    name = _clean_name(upload.name)
-    content_type = _check_file(upload, name)
+    name = clean_file_name(upload.name)
+    content_type = check_upload(upload, name)
     stored_name = ""
     try:
         with transaction.atomic():

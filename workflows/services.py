@@ -48,7 +48,7 @@ MAX_TEXT = 10_000
 # --- helpers -------------------------------------------------------------------------
 
 
-def _lock(application_id: int) -> Application:
+def lock_application(application_id: int) -> Application:
     try:
         return (
             Application.objects.select_for_update(of=("self",))
@@ -81,18 +81,18 @@ def _expect(application: Application, *states: str) -> None:
         )
 
 
-def _require_role(user: AbstractUser, *roles: Role) -> None:
+def require_role(user: AbstractUser, *roles: Role) -> None:
     if not any(has_role(user, role) for role in roles):
         raise WorkflowError(_("Diese Aktion ist Ihrer Rolle nicht erlaubt."), code="forbidden")
 
 
-def _require_applicant(user: AbstractUser, municipality: Municipality) -> None:
+def require_applicant(user: AbstractUser, municipality: Municipality) -> None:
     allowed, reason = can_act_for(user=user, municipality=municipality)
     if not allowed or not has_role(user, Role.APPLICANT):
         raise WorkflowError(reason or _("Diese Aktion ist Ihrer Rolle nicht erlaubt."), code="forbidden")
 
 
-def _reason(text: str, *, what: str) -> str:
+def clean_reason(text: str, *, what: str) -> str:
     text = (text or "").strip()
     if not text:
         raise WorkflowError(_("Bitte geben Sie %(what)s an.") % {"what": what}, code="reason_missing")
@@ -179,7 +179,7 @@ def application_create(
     With ``create_token`` the call is idempotent: a second call with the same token
     raises ``AlreadyCreated`` naming the draft of the first.
     """
-    _require_applicant(user, municipality)
+    require_applicant(user, municipality)
     token = (create_token or "").strip() or None
     with transaction.atomic():
         if token:
@@ -234,8 +234,8 @@ def application_update(
 ) -> Application:
     """Save a draft (or an application the office asked questions about)."""
     with transaction.atomic():
-        application = _lock(application_id)
-        _require_applicant(user, application.municipality)
+        application = lock_application(application_id)
+        require_applicant(user, application.municipality)
         _expect(application, *Application.EDITABLE)
         _check_revision(application, revision)
         for name, value in _draft_values(data).items():
@@ -354,8 +354,8 @@ def _run_eligibility(application: Application) -> list[EligibilityResult]:
 def application_submit(*, user: AbstractUser, application_id: int, revision: int | None = None) -> Application:
     """Submit a draft: number it, run every eligibility rule, put it into review."""
     with transaction.atomic():
-        application = _lock(application_id)
-        _require_applicant(user, application.municipality)
+        application = lock_application(application_id)
+        require_applicant(user, application.municipality)
         _expect(application, S.DRAFT)
         _check_revision(application, revision)
         missing = application_missing_fields(application)
@@ -389,11 +389,11 @@ def application_resubmit(
 ) -> Application:
     """Answer the office's questions and send the application back into review."""
     with transaction.atomic():
-        application = _lock(application_id)
-        _require_applicant(user, application.municipality)
+        application = lock_application(application_id)
+        require_applicant(user, application.municipality)
         _expect(application, S.INFO_REQUESTED)
         _check_revision(application, revision)
-        answer = _reason(answer, what=_("Ihre Antwort"))
+        answer = clean_reason(answer, what=_("Ihre Antwort"))
         application.resubmit()
         _bump(application)
         _audit(
@@ -410,8 +410,8 @@ def application_resubmit(
 
 def application_withdraw(*, user: AbstractUser, application_id: int, reason: str = "") -> Application:
     with transaction.atomic():
-        application = _lock(application_id)
-        _require_applicant(user, application.municipality)
+        application = lock_application(application_id)
+        require_applicant(user, application.municipality)
         _expect(application, *Application.WITHDRAWABLE)
         before = application.status
         application.withdraw()
@@ -431,11 +431,11 @@ def application_withdraw(*, user: AbstractUser, application_id: int, reason: str
 
 
 def application_request_info(*, clerk: AbstractUser, application_id: int, message: str) -> Application:
-    _require_role(clerk, Role.CLERK)
+    require_role(clerk, Role.CLERK)
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         _expect(application, S.IN_REVIEW)
-        message = _reason(message, what=_("Ihre Rückfrage"))
+        message = clean_reason(message, what=_("Ihre Rückfrage"))
         application.request_info()
         _bump(application)
         _audit(
@@ -452,14 +452,14 @@ def application_request_info(*, clerk: AbstractUser, application_id: int, messag
 
 def eligibility_override(*, clerk: AbstractUser, result_id: int, reason: str) -> EligibilityResult:
     """Let a failed rule pass, with a written reason that stays on record."""
-    _require_role(clerk, Role.CLERK)
-    reason = _reason(reason, what=_("eine Begründung für die Übersteuerung"))
+    require_role(clerk, Role.CLERK)
+    reason = clean_reason(reason, what=_("eine Begründung für die Übersteuerung"))
     with transaction.atomic():
         try:
             result = EligibilityResult.objects.select_related("application").get(pk=result_id, current=True)
         except EligibilityResult.DoesNotExist:
             raise WorkflowError(_("Das Prüfergebnis wurde nicht gefunden."), code="not_found") from None
-        application = _lock(result.application_id)
+        application = lock_application(result.application_id)
         _expect(application, S.IN_REVIEW)
         result = EligibilityResult.objects.select_for_update().get(pk=result.pk)
         if result.outcome != EligibilityResult.Outcome.FAILED or result.overridden_by_id:
@@ -487,11 +487,11 @@ def application_recommend(
     amount: Decimal | None = None,
 ) -> Application:
     """Recommend approval (amount, possibly reduced) or rejection; an approver decides."""
-    _require_role(clerk, Role.CLERK)
+    require_role(clerk, Role.CLERK)
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         _expect(application, S.IN_REVIEW)
-        reason = _reason(reason, what=_("eine Begründung"))
+        reason = clean_reason(reason, what=_("eine Begründung"))
         if recommendation == Application.Recommendation.APPROVE:
             blocking = [r.rule for r in application.eligibility_results.filter(current=True) if r.blocking]
             if blocking:
@@ -545,13 +545,13 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
     it, so the cap and budget checks see every commitment booked before them, and two
     approvals racing for the last euros cannot both succeed.
     """
-    _require_role(approver, Role.APPROVER)
+    require_role(approver, Role.APPROVER)
     with transaction.atomic():
         year_id = Application.objects.filter(pk=application_id).values_list("programme_year_id", flat=True).first()
         if year_id is None:
             raise WorkflowError(_("Der Antrag wurde nicht gefunden."), code="not_found")
         programme_year = ProgrammeYear.objects.select_for_update().get(pk=year_id)
-        application = _lock(application_id)
+        application = lock_application(application_id)
         _expect(application, S.RECOMMENDED)
         _four_eyes(application, approver)
         if application.recommendation != Application.Recommendation.APPROVE:
@@ -611,12 +611,12 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
 
 
 def application_reject(*, approver: AbstractUser, application_id: int, reason: str) -> Application:
-    _require_role(approver, Role.APPROVER)
+    require_role(approver, Role.APPROVER)
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         _expect(application, S.RECOMMENDED)
         _four_eyes(application, approver)
-        reason = _reason(reason, what=_("eine Begründung der Ablehnung"))
+        reason = clean_reason(reason, what=_("eine Begründung der Ablehnung"))
         application.decided_by = approver
         application.decision_reason = reason
         application.reject()
@@ -635,12 +635,12 @@ def application_reject(*, approver: AbstractUser, application_id: int, reason: s
 
 def application_send_back(*, approver: AbstractUser, application_id: int, reason: str) -> Application:
     """Return a recommendation to the clerks for another look."""
-    _require_role(approver, Role.APPROVER)
+    require_role(approver, Role.APPROVER)
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         _expect(application, S.RECOMMENDED)
         _four_eyes(application, approver)
-        reason = _reason(reason, what=_("eine Begründung"))
+        reason = clean_reason(reason, what=_("eine Begründung"))
         application.send_back()
         _bump(application)
         _audit(
