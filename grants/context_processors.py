@@ -13,6 +13,11 @@ NAVIGATION = [
     (Role.APPLICANT, "my_municipalities", _("Meine Kommune")),
     (Role.CLERK, "worklist", _("Arbeitskorb")),
     (Role.APPROVER, "worklist", _("Arbeitskorb")),
+    (Role.CLERK, "payout_queue", _("Auszahlungen")),
+    (Role.APPROVER, "payout_queue", _("Auszahlungen")),
+    (Role.CLERK, "budget_overview", _("Haushalt")),
+    (Role.APPROVER, "budget_overview", _("Haushalt")),
+    (Role.CONTROLLER, "budget_overview", _("Haushalt")),
     (Role.CONTROLLER, "reports_home", _("Berichte")),
     (Role.ADMIN, "admin:index", _("Verwaltung")),
 ]

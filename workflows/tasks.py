@@ -15,6 +15,14 @@ SUBJECTS = {
     "info_requested": "Rückfrage zu Ihrem Antrag {number}",
     "approved": "Ihr Antrag {number} wurde bewilligt",
     "rejected": "Entscheidung über Ihren Antrag {number}",
+    "proof_due_soon": "Erinnerung: Verwendungsnachweis zu Ihrem Antrag {number} bald fällig",
+    "proof_overdue": "Verwendungsnachweis zu Ihrem Antrag {number} ist überfällig",
+    "proof_submitted": "Eingangsbestätigung: Verwendungsnachweis zu Ihrem Antrag {number}",
+    "proof_returned": "Rückfrage zum Verwendungsnachweis zu Ihrem Antrag {number}",
+    "proof_accepted": "Ihr Verwendungsnachweis zu Antrag {number} ist anerkannt",
+    "proof_refund_claimed": "Rückforderung zu Ihrem Antrag {number}",
+    "proof_refunded": "Eingang Ihrer Rückzahlung zu Antrag {number}",
+    "lapsed": "Nicht abgerufene Mittel zu Ihrem Antrag {number} sind verfallen",
 }
 
 

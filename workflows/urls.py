@@ -11,4 +11,5 @@ urlpatterns = [
     # (queue, review, decision) live in their own modules.
     path("", include("workflows.urls_applicant")),
     path("", include("workflows.urls_office")),
+    path("", include("workflows.urls_payouts")),
 ]

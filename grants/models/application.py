@@ -194,6 +194,23 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def mark_paid(self) -> None:
         pass
 
+    # Settled with the proof of use: accepted, or partly revoked with a refund claim
+    # for what was not used or not eligible (workflows.proof_of_use).
+    @transition(field=status, source=[Status.APPROVED, Status.PAID], target=Status.COMPLETED)
+    def complete(self) -> None:
+        pass
+
+    # Revoked in full (Widerruf): the whole amount paid is claimed back.
+    @transition(field=status, source=[Status.APPROVED, Status.PAID], target=Status.REVOKED)
+    def revoke(self) -> None:
+        pass
+
+    # Nothing called by the year's invoice deadline: the commitment goes back to the
+    # budget (workflows.budget.commitments_lapse books the release).
+    @transition(field=status, source=Status.APPROVED, target=Status.LAPSED)
+    def lapse(self) -> None:
+        pass
+
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
