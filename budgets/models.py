@@ -369,3 +369,105 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Ledger entries are append-only.")
+
+
+class BaseRate(models.Model):
+    """The Basiszinssatz per § 247 BGB as published by the Deutsche Bundesbank.
+
+    One row per half-year (1 January, 1 July), also when the rate stayed the same, so
+    the table says how far it is known. Loaded from ``budgets/data/basiszinssatz.csv``
+    (see ``budgets.interest``); kept as data, never as code.
+    """
+
+    valid_from = models.DateField(_("gültig ab"), unique=True)
+    rate = models.DecimalField(_("Basiszinssatz (Prozent)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("Basiszinssatz")
+        verbose_name_plural = _("Basiszinssätze")
+        ordering = ["valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.valid_from:%d.%m.%Y}: {self.rate} %"
+
+
+class RefundClaim(models.Model):
+    """A refund claim (Rückforderung) after the review of a proof of use.
+
+    The principal is what was paid and not used or not eligible; it goes back to the
+    ledger as one "refund" entry when the money arrives. Interest per § 49a Abs. 3
+    VwVfG (5 percentage points above the Basiszinssatz a year, from ``arises_on`` to
+    the day of payment) is computed then and recorded here, not in the ledger: it is
+    general revenue of the budget, not programme money that could be committed again.
+    """
+
+    number = models.CharField(_("Nummer"), max_length=20, unique=True)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="refund_claims", verbose_name=_("Antrag")
+    )
+    proof = models.OneToOneField(
+        "grants.ProofOfUse",
+        on_delete=models.PROTECT,
+        related_name="refund_claim",
+        verbose_name=_("Verwendungsnachweis"),
+    )
+    amount = models.DecimalField(_("Rückforderungsbetrag (EUR)"), max_digits=12, decimal_places=2)
+    reason = models.TextField(_("Begründung"))
+    # The whole amount paid is claimed back: the grant is revoked (Widerruf) in full.
+    full_revocation = models.BooleanField(_("vollständiger Widerruf"), default=False)
+    arises_on = models.DateField(_("Erstattungsanspruch entstanden am"))
+    due_on = models.DateField(_("zu zahlen bis"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+
+    # Set once, when the refund is booked as received.
+    paid_on = models.DateField(_("eingegangen am"), null=True, blank=True)
+    # Computed with the payment date; stays empty (pending) while the Basiszinssatz of a
+    # day of the period is not yet in the table, and is computed once it is.
+    interest_amount = models.DecimalField(
+        _("Zinsen nach § 49a Abs. 3 VwVfG (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    interest_calculation = models.TextField(_("Zinsberechnung"), blank=True)
+    interest_computed_at = models.DateTimeField(_("Zinsen berechnet am"), null=True, blank=True)
+    refund_entry = models.OneToOneField(
+        LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="refund_claim"
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    booked_at = models.DateTimeField(_("gebucht am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Rückforderung")
+        verbose_name_plural = _("Rückforderungen")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_claim_amount_positive"),
+            models.CheckConstraint(condition=Q(due_on__gte=F("arises_on")), name="refund_claim_due_after_arising"),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | Q(paid_on__gte=F("arises_on")),
+                name="refund_claim_paid_after_arising",
+            ),
+            # Booked means: payment date and ledger entry, both or neither.
+            models.CheckConstraint(
+                condition=(Q(paid_on__isnull=True) & Q(refund_entry__isnull=True))
+                | (Q(paid_on__isnull=False) & Q(refund_entry__isnull=False)),
+                name="refund_claim_booked_completely",
+            ),
+            # Interest exists only for a payment, and is never negative.
+            models.CheckConstraint(
+                condition=Q(interest_amount__isnull=True) | (Q(paid_on__isnull=False) & Q(interest_amount__gte=0)),
+                name="refund_claim_interest_after_payment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.amount} EUR)"
+
+    @property
+    def is_open(self) -> bool:
+        return self.paid_on is None
+
+    @property
+    def interest_pending(self) -> bool:
+        return self.paid_on is not None and self.interest_amount is None

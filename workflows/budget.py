@@ -47,8 +47,8 @@ from grants.models import Application, AuditRecord, Land, Municipality, Programm
 from grants.roles import Role
 from grants.selectors import municipalities_with_structural_status
 from workflows.errors import WorkflowError
+from workflows.guards import require_role
 from workflows.notifications import notify_applicant
-from workflows.services import require_role
 
 S = Application.Status
 Kind = LedgerEntry.Kind

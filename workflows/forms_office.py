@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Application, Land, StructuralStatus
+from workflows.guards import MAX_TEXT
 from workflows.selectors import OVERDUE_AFTER_DAYS, QUEUE_STATUSES, QueueFilter
-from workflows.services import MAX_TEXT
 
 
 def _text(label, *, required: bool = True, help_text: str = "", rows: int = 4) -> forms.CharField:

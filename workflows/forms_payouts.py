@@ -21,8 +21,8 @@ from grants.models import CostType
 from workflows.attachments import MAX_ATTACHMENT_BYTES, check_upload, clean_file_name
 from workflows.errors import WorkflowError
 from workflows.forms import DraftCharField, DraftModelChoiceField, GermanAmountField, GermanDateField
+from workflows.guards import MAX_TEXT
 from workflows.payouts import MAX_FILES, MAX_INVOICES, InvoiceInput, PayeeAddress
-from workflows.services import MAX_TEXT
 
 ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 INVOICE_PREFIX = "rechnungen"

@@ -58,7 +58,7 @@ from grants.roles import Role
 from grants.services import number_next
 from workflows.attachments import MAX_ATTACHMENTS, check_upload, clean_file_name
 from workflows.errors import WorkflowError
-from workflows.services import MAX_TEXT, clean_reason, lock_application, require_applicant, require_role
+from workflows.guards import MAX_TEXT, clean_reason, lock_application, require_applicant, require_role
 
 S = Application.Status
 P = Payout.Status

@@ -26,79 +26,31 @@ from core.money import ZERO, format_eur, money
 from grants.eligibility import ApplicationFacts, CostLineFacts, YearRules, check_all, rule_set_version
 from grants.models import (
     Application,
-    AuditRecord,
     CostLine,
     CostType,
     EligibilityResult,
     Municipality,
     ProgrammeYear,
 )
-from grants.permissions import can_act_for
-from grants.roles import Role, has_role
+from grants.roles import Role
 from grants.selectors import membership_is_active
 from grants.services import number_next
 from workflows.errors import AlreadyCreated, WorkflowError
 from workflows.flows import sync_tasks_for
+from workflows.guards import (
+    MAX_TEXT,
+    audit_write,
+    clean_reason,
+    expect_status,
+    lock_application,
+    require_applicant,
+    require_role,
+)
 from workflows.notifications import notify_applicant
+from workflows.proof_of_use import proof_of_use_open_locked
 
 S = Application.Status
 FILE_NUMBER_PREFIX = "MF"
-MAX_TEXT = 10_000
-
-# --- helpers -------------------------------------------------------------------------
-
-
-def lock_application(application_id: int) -> Application:
-    try:
-        return (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("municipality", "programme_year")
-            .get(pk=application_id)
-        )
-    except Application.DoesNotExist:
-        raise WorkflowError(_("Der Antrag wurde nicht gefunden."), code="not_found") from None
-
-
-def _audit(
-    *, application: Application, action: str, actor: AbstractUser | None, from_state: str, comment: str = ""
-) -> AuditRecord:
-    return AuditRecord.objects.create(
-        application=application,
-        action=action,
-        actor=actor,
-        from_state=from_state,
-        to_state=application.status,
-        comment=comment,
-    )
-
-
-def _expect(application: Application, *states: str) -> None:
-    if application.status not in states:
-        raise WorkflowError(
-            _("Diese Aktion ist im Status »%(status)s« nicht möglich. Bitte laden Sie die Seite neu.")
-            % {"status": application.get_status_display()},
-            code="wrong_state",
-        )
-
-
-def require_role(user: AbstractUser, *roles: Role) -> None:
-    if not any(has_role(user, role) for role in roles):
-        raise WorkflowError(_("Diese Aktion ist Ihrer Rolle nicht erlaubt."), code="forbidden")
-
-
-def require_applicant(user: AbstractUser, municipality: Municipality) -> None:
-    allowed, reason = can_act_for(user=user, municipality=municipality)
-    if not allowed or not has_role(user, Role.APPLICANT):
-        raise WorkflowError(reason or _("Diese Aktion ist Ihrer Rolle nicht erlaubt."), code="forbidden")
-
-
-def clean_reason(text: str, *, what: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise WorkflowError(_("Bitte geben Sie %(what)s an.") % {"what": what}, code="reason_missing")
-    if len(text) > MAX_TEXT:
-        raise WorkflowError(_("Der Text ist zu lang (höchstens 10.000 Zeichen)."), code="too_long")
-    return text
 
 
 def _check_revision(application: Application, revision: int | None) -> None:
@@ -204,7 +156,7 @@ def application_create(
             raise
         _write_cost_lines(application, cost_lines or [])
         application.partner_municipalities.set(partners or [])
-        _audit(application=application, action="grants.application.created", actor=user, from_state="")
+        audit_write(application=application, action="grants.application.created", actor=user, from_state="")
     return application
 
 
@@ -236,7 +188,7 @@ def application_update(
     with transaction.atomic():
         application = lock_application(application_id)
         require_applicant(user, application.municipality)
-        _expect(application, *Application.EDITABLE)
+        expect_status(application, *Application.EDITABLE)
         _check_revision(application, revision)
         for name, value in _draft_values(data).items():
             setattr(application, name, value)
@@ -356,7 +308,7 @@ def application_submit(*, user: AbstractUser, application_id: int, revision: int
     with transaction.atomic():
         application = lock_application(application_id)
         require_applicant(user, application.municipality)
-        _expect(application, S.DRAFT)
+        expect_status(application, S.DRAFT)
         _check_revision(application, revision)
         missing = application_missing_fields(application)
         if missing:
@@ -368,11 +320,11 @@ def application_submit(*, user: AbstractUser, application_id: int, revision: int
             application.file_number = number_next(prefix=FILE_NUMBER_PREFIX, year=application.programme_year.year)
         application.submit()
         _bump(application, "file_number", "submitted_at")
-        _audit(application=application, action="grants.application.submitted", actor=user, from_state=S.DRAFT)
+        audit_write(application=application, action="grants.application.submitted", actor=user, from_state=S.DRAFT)
         _run_eligibility(application)
         application.start_review()
         _bump(application)
-        _audit(
+        audit_write(
             application=application,
             action="grants.application.review_started",
             actor=None,
@@ -391,12 +343,12 @@ def application_resubmit(
     with transaction.atomic():
         application = lock_application(application_id)
         require_applicant(user, application.municipality)
-        _expect(application, S.INFO_REQUESTED)
+        expect_status(application, S.INFO_REQUESTED)
         _check_revision(application, revision)
         answer = clean_reason(answer, what=_("Ihre Antwort"))
         application.resubmit()
         _bump(application)
-        _audit(
+        audit_write(
             application=application,
             action="grants.application.resubmitted",
             actor=user,
@@ -412,11 +364,11 @@ def application_withdraw(*, user: AbstractUser, application_id: int, reason: str
     with transaction.atomic():
         application = lock_application(application_id)
         require_applicant(user, application.municipality)
-        _expect(application, *Application.WITHDRAWABLE)
+        expect_status(application, *Application.WITHDRAWABLE)
         before = application.status
         application.withdraw()
         _bump(application)
-        _audit(
+        audit_write(
             application=application,
             action="grants.application.withdrawn",
             actor=user,
@@ -434,11 +386,11 @@ def application_request_info(*, clerk: AbstractUser, application_id: int, messag
     require_role(clerk, Role.CLERK)
     with transaction.atomic():
         application = lock_application(application_id)
-        _expect(application, S.IN_REVIEW)
+        expect_status(application, S.IN_REVIEW)
         message = clean_reason(message, what=_("Ihre Rückfrage"))
         application.request_info()
         _bump(application)
-        _audit(
+        audit_write(
             application=application,
             action="grants.application.info_requested",
             actor=clerk,
@@ -460,7 +412,7 @@ def eligibility_override(*, clerk: AbstractUser, result_id: int, reason: str) ->
         except EligibilityResult.DoesNotExist:
             raise WorkflowError(_("Das Prüfergebnis wurde nicht gefunden."), code="not_found") from None
         application = lock_application(result.application_id)
-        _expect(application, S.IN_REVIEW)
+        expect_status(application, S.IN_REVIEW)
         result = EligibilityResult.objects.select_for_update().get(pk=result.pk)
         if result.outcome != EligibilityResult.Outcome.FAILED or result.overridden_by_id:
             raise WorkflowError(_("Nur eine nicht erfüllte Regel kann übersteuert werden."), code="not_failed")
@@ -468,7 +420,7 @@ def eligibility_override(*, clerk: AbstractUser, result_id: int, reason: str) ->
         result.override_reason = reason
         result.overridden_at = timezone.now()
         result.save(update_fields=["overridden_by", "override_reason", "overridden_at"])
-        _audit(
+        audit_write(
             application=application,
             action="grants.eligibility.overridden",
             actor=clerk,
@@ -490,7 +442,7 @@ def application_recommend(
     require_role(clerk, Role.CLERK)
     with transaction.atomic():
         application = lock_application(application_id)
-        _expect(application, S.IN_REVIEW)
+        expect_status(application, S.IN_REVIEW)
         reason = clean_reason(reason, what=_("eine Begründung"))
         if recommendation == Application.Recommendation.APPROVE:
             blocking = [r.rule for r in application.eligibility_results.filter(current=True) if r.blocking]
@@ -519,7 +471,7 @@ def application_recommend(
         application.recommended_by = clerk
         application.recommend()
         _bump(application, "recommendation", "recommended_amount", "recommendation_reason", "recommended_by")
-        _audit(
+        audit_write(
             application=application,
             action="grants.application.recommended",
             actor=clerk,
@@ -552,7 +504,7 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
             raise WorkflowError(_("Der Antrag wurde nicht gefunden."), code="not_found")
         programme_year = ProgrammeYear.objects.select_for_update().get(pk=year_id)
         application = lock_application(application_id)
-        _expect(application, S.RECOMMENDED)
+        expect_status(application, S.RECOMMENDED)
         _four_eyes(application, approver)
         if application.recommendation != Application.Recommendation.APPROVE:
             raise WorkflowError(
@@ -597,7 +549,7 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
         application.decision_reason = (reason or "").strip()[:MAX_TEXT]
         application.approve()
         _bump(application, "approved_amount", "decided_by", "decision_reason", "decided_at")
-        _audit(
+        audit_write(
             application=application,
             action="grants.application.approved",
             actor=approver,
@@ -606,6 +558,8 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
             + (f" – {application.decision_reason}" if application.decision_reason else ""),
         )
         sync_tasks_for(application, actor=approver)
+        # The proof of use exists from the moment of approval, with its due date.
+        proof_of_use_open_locked(application=application)
         notify_applicant(application=application, event="approved")
     return application
 
@@ -614,14 +568,14 @@ def application_reject(*, approver: AbstractUser, application_id: int, reason: s
     require_role(approver, Role.APPROVER)
     with transaction.atomic():
         application = lock_application(application_id)
-        _expect(application, S.RECOMMENDED)
+        expect_status(application, S.RECOMMENDED)
         _four_eyes(application, approver)
         reason = clean_reason(reason, what=_("eine Begründung der Ablehnung"))
         application.decided_by = approver
         application.decision_reason = reason
         application.reject()
         _bump(application, "decided_by", "decision_reason", "decided_at")
-        _audit(
+        audit_write(
             application=application,
             action="grants.application.rejected",
             actor=approver,
@@ -638,12 +592,12 @@ def application_send_back(*, approver: AbstractUser, application_id: int, reason
     require_role(approver, Role.APPROVER)
     with transaction.atomic():
         application = lock_application(application_id)
-        _expect(application, S.RECOMMENDED)
+        expect_status(application, S.RECOMMENDED)
         _four_eyes(application, approver)
         reason = clean_reason(reason, what=_("eine Begründung"))
         application.send_back()
         _bump(application)
-        _audit(
+        audit_write(
             application=application,
             action="grants.application.sent_back",
             actor=approver,

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("workflows.urls_applicant")),
     path("", include("workflows.urls_office")),
     path("", include("workflows.urls_payouts")),
+    path("", include("workflows.urls_proof")),
 ]

@@ -1,5 +1,6 @@
 from grants.models.application import Application, Attachment, AuditRecord, CostLine, EligibilityResult
 from grants.models.programme import CostType, LegalTextBlock, NumberSequence, ProgrammeYear
+from grants.models.proof import ExpenseLine, ProofOfUse
 from grants.models.territory import (
     STRUCTURAL_PRIORITY,
     Affiliation,
@@ -19,6 +20,7 @@ __all__ = [
     "CostLine",
     "CostType",
     "EligibilityResult",
+    "ExpenseLine",
     "Kreis",
     "Land",
     "LegalTextBlock",
@@ -26,5 +28,6 @@ __all__ = [
     "Municipality",
     "NumberSequence",
     "ProgrammeYear",
+    "ProofOfUse",
     "StructuralStatus",
 ]

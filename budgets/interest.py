@@ -1,0 +1,255 @@
+"""Interest on refund claims per § 49a Abs. 3 VwVfG, and the Basiszinssatz table it needs.
+
+The amount to be refunded bears interest of 5 percentage points above the
+Basiszinssatz (§ 247 BGB) a year, from the day the claim arose to the day of payment.
+
+Day count (documented choice, "act/365"): every calendar day from ``start`` up to the
+day before ``end`` bears interest at the rate in force on that day, each day worth
+1/365 of the yearly rate, also in leap years. The day of payment bears none, so a claim
+paid on the day it arose bears no interest. The rate in force on a day is the
+Basiszinssatz of the newest row whose ``valid_from`` is not after that day; a negative
+Basiszinssatz counts as it is (-0.88 % gives 4.12 %). The exact sum over all days is
+rounded once, at the end, with ``core.money.money`` (half up).
+
+The published rates are data (``budgets/data/basiszinssatz.csv``, one row per half-year
+as published by the Deutsche Bundesbank), loaded into ``BaseRate`` by the migration
+``budgets.0004_load_base_rates`` and, after a new publication, by
+``manage.py load_base_rates``. Interest for a day after the last known half-year is
+refused rather than guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation, localcontext
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from core.money import format_eur, money
+
+RATES_FILE = Path(__file__).resolve().parent / "data" / "basiszinssatz.csv"
+# § 49a Abs. 3 Satz 1 VwVfG: five percentage points above the Basiszinssatz.
+SURCHARGE_POINTS = Decimal("5")
+DAYS_PER_YEAR = 365
+# § 247 Abs. 1 BGB: the rate changes on 1 January and 1 July.
+CHANGE_MONTHS = (1, 7)
+
+Rates = list[tuple[datetime.date, Decimal]]
+
+
+class InterestError(DomainError):
+    """Interest cannot be computed (for example: the Basiszinssatz of a day is not known)."""
+
+
+@dataclass(frozen=True)
+class InterestPeriod:
+    """Consecutive days at one rate: ``first`` up to and including ``last``."""
+
+    first: datetime.date
+    last: datetime.date
+    days: int
+    base_rate: Decimal
+
+    @property
+    def rate(self) -> Decimal:
+        return self.base_rate + SURCHARGE_POINTS
+
+
+# --- pure functions ---------------------------------------------------------------------
+
+
+def _rate_on(rates: Rates, day: datetime.date) -> tuple[int, Decimal]:
+    index = None
+    for position, (valid_from, _rate) in enumerate(rates):
+        if valid_from <= day:
+            index = position
+        else:
+            break
+    if index is None:
+        raise InterestError(
+            _("Für den %(day)s ist kein Basiszinssatz hinterlegt.") % {"day": f"{day:%d.%m.%Y}"}, code="no_base_rate"
+        )
+    return index, rates[index][1]
+
+
+def interest_periods(*, start: datetime.date, end: datetime.date, rates: Rates) -> list[InterestPeriod]:
+    """The days from ``start`` up to the day before ``end``, split where the rate changes."""
+    if end < start:
+        raise ValueError("The end of an interest period must not be before its start.")
+    rates = sorted(rates)
+    periods: list[InterestPeriod] = []
+    day = start
+    while day < end:
+        index, base_rate = _rate_on(rates, day)
+        next_change = rates[index + 1][0] if index + 1 < len(rates) else None
+        stop = end if next_change is None else min(end, next_change)
+        periods.append(
+            InterestPeriod(
+                first=day, last=stop - datetime.timedelta(days=1), days=(stop - day).days, base_rate=base_rate
+            )
+        )
+        day = stop
+    return periods
+
+
+def interest_for(*, principal: Decimal, start: datetime.date, end: datetime.date, rates: Rates) -> Decimal:
+    """Interest on ``principal`` from ``start`` (bears interest) to ``end`` (day of payment, does not).
+
+    ``rates``: (valid_from, Basiszinssatz in percent) pairs; the rate in force on a day
+    is the one of the newest ``valid_from`` not after it. Rounded once, at the end.
+    """
+    principal = Decimal(principal)
+    if principal < 0:
+        raise ValueError("The principal must not be negative.")
+    periods = interest_periods(start=start, end=end, rates=rates)
+    with localcontext() as context:
+        context.prec = 40
+        # principal × Σ(rate in percent × days) / (100 × 365): one division, then one rounding.
+        points_days = sum((period.rate * period.days for period in periods), Decimal("0"))
+        exact = principal * points_days / (100 * DAYS_PER_YEAR)
+    return money(exact)
+
+
+def half_year_end(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, 6, 30) if day.month < 7 else datetime.date(day.year, 12, 31)
+
+
+def known_until(rates: Rates) -> datetime.date | None:
+    """The last day the table covers: the end of the half-year of its newest row."""
+    return half_year_end(max(rates)[0]) if rates else None
+
+
+def parse_base_rates(text: str) -> Rates:
+    """Rows ``valid_from,rate`` (ISO date, percent with a dot); lines starting with ``#`` are comments.
+
+    Refuses (``ValueError``, with the line) anything but one row per half-year without
+    gaps, each on 1 January or 1 July: the table must say exactly how far it is known.
+    """
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    data = [(number, line) for number, line in lines if not line.lstrip().startswith("#")]
+    if not data:
+        raise ValueError("The base rate table is empty.")
+    header_number, header = data[0]
+    if [cell.strip() for cell in header.split(",")] != ["valid_from", "rate"]:
+        raise ValueError(f"Line {header_number}: expected the header 'valid_from,rate'.")
+    rates: Rates = []
+    for number, line in data[1:]:
+        row = next(csv.reader([line]))
+        if len(row) != 2:
+            raise ValueError(f"Line {number}: expected two values, valid_from and rate.")
+        try:
+            valid_from = datetime.date.fromisoformat(row[0].strip())
+            rate = Decimal(row[1].strip())
+        except (ValueError, InvalidOperation):
+            raise ValueError(f"Line {number}: {','.join(row)!r} is not 'YYYY-MM-DD,rate'.") from None
+        if valid_from.day != 1 or valid_from.month not in CHANGE_MONTHS:
+            raise ValueError(f"Line {number}: the Basiszinssatz changes only on 1 January and 1 July.")
+        if not rate.is_finite() or rate != rate.quantize(Decimal("0.01")) or abs(rate) >= 100:
+            raise ValueError(f"Line {number}: the rate must be a percentage with at most two decimals.")
+        if rates:
+            previous = rates[-1][0]
+            expected = (
+                datetime.date(previous.year, 7, 1) if previous.month == 1 else datetime.date(previous.year + 1, 1, 1)
+            )
+            if valid_from != expected:
+                raise ValueError(f"Line {number}: expected the half-year starting {expected.isoformat()}.")
+        rates.append((valid_from, rate))
+    return rates
+
+
+def read_rates_file(path: Path = RATES_FILE) -> Rates:
+    return parse_base_rates(path.read_text(encoding="utf-8"))
+
+
+def describe(*, principal: Decimal, periods: list[InterestPeriod], interest: Decimal) -> str:
+    """The calculation in German, as it is recorded on the claim and shown to the municipality."""
+
+    def percent(value: Decimal) -> str:
+        return f"{value:.2f}".replace(".", ",") + " %"
+
+    lines = [
+        _("Zinsen nach § 49a Abs. 3 VwVfG auf %(principal)s (5 Prozentpunkte über dem Basiszinssatz, act/365):")
+        % {"principal": format_eur(principal)}
+    ]
+    for period in periods:
+        lines.append(
+            _("%(first)s bis %(last)s: %(days)d Tage × %(rate)s (Basiszinssatz %(base)s + 5 Prozentpunkte)")
+            % {
+                "first": f"{period.first:%d.%m.%Y}",
+                "last": f"{period.last:%d.%m.%Y}",
+                "days": period.days,
+                "rate": percent(period.rate),
+                "base": percent(period.base_rate),
+            }
+        )
+    if not periods:
+        lines.append(_("Keine Zinstage: Zahlung am Tag der Entstehung."))
+    lines.append(_("Zinsen gesamt (einmal kaufmännisch gerundet): %(interest)s") % {"interest": format_eur(interest)})
+    return "\n".join(lines)
+
+
+# --- the table in the database ------------------------------------------------------------
+
+
+def base_rates() -> Rates:
+    from budgets.models import BaseRate
+
+    return [(row.valid_from, row.rate) for row in BaseRate.objects.order_by("valid_from")]
+
+
+def base_rates_load(*, rates: Rates) -> int:
+    """Add the rows the database does not have yet; returns how many were added.
+
+    A published rate never changes: a row that differs from the database is refused
+    (a typo in the file must not rewrite interest already computed).
+    """
+    from budgets.models import BaseRate
+
+    with transaction.atomic():
+        existing = {row.valid_from: row.rate for row in BaseRate.objects.select_for_update()}
+        for valid_from, rate in rates:
+            if valid_from in existing and existing[valid_from] != rate:
+                raise InterestError(
+                    _("Der Basiszinssatz ab %(day)s ist mit %(old)s hinterlegt, die Datei nennt %(new)s.")
+                    % {"day": f"{valid_from:%d.%m.%Y}", "old": existing[valid_from], "new": rate},
+                    code="base_rate_conflict",
+                )
+        new = [BaseRate(valid_from=valid_from, rate=rate) for valid_from, rate in rates if valid_from not in existing]
+        BaseRate.objects.bulk_create(new)
+    return len(new)
+
+
+@dataclass(frozen=True)
+class Interest:
+    amount: Decimal
+    periods: list[InterestPeriod]
+    calculation: str
+
+
+def claim_interest(*, principal: Decimal, start: datetime.date, end: datetime.date) -> Interest:
+    """Interest on a refund claim with the rates in the database; refuses days the table does not cover."""
+    rates = base_rates()
+    if end > start:
+        last_day = end - datetime.timedelta(days=1)
+        covered = known_until(rates)
+        if covered is None or last_day > covered:
+            missing = covered + datetime.timedelta(days=1) if covered else start
+            raise InterestError(
+                _(
+                    "Die Zinsen können noch nicht berechnet werden: Der Basiszinssatz ab dem %(day)s ist nicht "
+                    "hinterlegt. Bitte die Tabelle budgets/data/basiszinssatz.csv um die Veröffentlichung der "
+                    "Deutschen Bundesbank ergänzen und »manage.py load_base_rates« ausführen."
+                )
+                % {"day": f"{missing:%d.%m.%Y}"},
+                code="base_rate_missing",
+            )
+    periods = interest_periods(start=start, end=end, rates=rates)
+    amount = interest_for(principal=principal, start=start, end=end, rates=rates)
+    return Interest(
+        amount=amount, periods=periods, calculation=describe(principal=principal, periods=periods, interest=amount)
+    )

@@ -1,0 +1,68 @@
+"""Checks every workflow service starts with: lock the row, check the state, the
+role and the municipality, clean the user's text; and the one way to write the audit
+trail. Shared by the application, payout and proof-of-use services."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.utils.translation import gettext as _
+
+from grants.models import Application, AuditRecord, Municipality
+from grants.permissions import can_act_for
+from grants.roles import Role, has_role
+from workflows.errors import WorkflowError
+
+MAX_TEXT = 10_000
+
+
+def lock_application(application_id: int) -> Application:
+    try:
+        return (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("municipality", "programme_year")
+            .get(pk=application_id)
+        )
+    except Application.DoesNotExist:
+        raise WorkflowError(_("Der Antrag wurde nicht gefunden."), code="not_found") from None
+
+
+def audit_write(
+    *, application: Application, action: str, actor: AbstractUser | None, from_state: str, comment: str = ""
+) -> AuditRecord:
+    return AuditRecord.objects.create(
+        application=application,
+        action=action,
+        actor=actor,
+        from_state=from_state,
+        to_state=application.status,
+        comment=comment,
+    )
+
+
+def expect_status(application: Application, *states: str) -> None:
+    if application.status not in states:
+        raise WorkflowError(
+            _("Diese Aktion ist im Status »%(status)s« nicht möglich. Bitte laden Sie die Seite neu.")
+            % {"status": application.get_status_display()},
+            code="wrong_state",
+        )
+
+
+def require_role(user: AbstractUser, *roles: Role) -> None:
+    if not any(has_role(user, role) for role in roles):
+        raise WorkflowError(_("Diese Aktion ist Ihrer Rolle nicht erlaubt."), code="forbidden")
+
+
+def require_applicant(user: AbstractUser, municipality: Municipality) -> None:
+    allowed, reason = can_act_for(user=user, municipality=municipality)
+    if not allowed or not has_role(user, Role.APPLICANT):
+        raise WorkflowError(reason or _("Diese Aktion ist Ihrer Rolle nicht erlaubt."), code="forbidden")
+
+
+def clean_reason(text: str, *, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError(_("Bitte geben Sie %(what)s an.") % {"what": what}, code="reason_missing")
+    if len(text) > MAX_TEXT:
+        raise WorkflowError(_("Der Text ist zu lang (höchstens 10.000 Zeichen)."), code="too_long")
+    return text
