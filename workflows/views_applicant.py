@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from grants.banking import IbanDetails
 from grants.models import Affiliation, Application, Attachment, AuditRecord, ProgrammeYear
@@ -33,6 +32,13 @@ from workflows.forms import (
     CostLineFormSet,
     WithdrawForm,
 )
+from workflows.labels import (
+    APPLICANT_ACTION_LABELS,
+    APPLICANT_COMMENTS,
+    INTERNAL_ACTION_PREFIXES,
+    STATUS_VARIANTS,
+    UNKNOWN_ACTION,
+)
 from workflows.services import application_create, application_resubmit, application_submit, application_update
 from workflows.services import application_withdraw as withdraw_service
 
@@ -40,46 +46,6 @@ FORM_TEMPLATE = "workflows/applicant_application_form.html"
 DETAIL_TEMPLATE = "workflows/applicant_application_detail.html"
 WITHDRAW_TEMPLATE = "workflows/applicant_application_withdraw.html"
 
-# German text of every audit action an applicant may see in the history. Actions not
-# listed are shown as a neutral step without their comment; INTERNAL ones not at all.
-AUDIT_ACTION_LABELS = {
-    "grants.application.created": gettext_lazy("Entwurf angelegt"),
-    "grants.application.submitted": gettext_lazy("Antrag eingereicht"),
-    "grants.application.review_started": gettext_lazy("Prüfung begonnen"),
-    "grants.application.info_requested": gettext_lazy("Rückfrage der Geschäftsstelle"),
-    "grants.application.resubmitted": gettext_lazy("Rückfrage beantwortet"),
-    "grants.application.recommended": gettext_lazy("Entscheidung vorbereitet"),
-    "grants.application.sent_back": gettext_lazy("Erneut in Prüfung"),
-    "grants.application.approved": gettext_lazy("Antrag bewilligt"),
-    "grants.application.rejected": gettext_lazy("Antrag abgelehnt"),
-    "grants.application.withdrawn": gettext_lazy("Antrag zurückgezogen"),
-    "grants.attachment.added": gettext_lazy("Anlage hinzugefügt"),
-    "grants.attachment.deleted": gettext_lazy("Anlage entfernt"),
-}
-# Comments the applicant may read (questions, answers, reasons addressed to them).
-PUBLIC_COMMENTS = {
-    "grants.application.info_requested",
-    "grants.application.resubmitted",
-    "grants.application.approved",
-    "grants.application.rejected",
-    "grants.application.withdrawn",
-    "grants.attachment.added",
-    "grants.attachment.deleted",
-}
-# Internal steps of the programme office (eligibility results and their overrides).
-INTERNAL_ACTION_PREFIXES = ("grants.eligibility.",)
-S = Application.Status
-# KERN badge variant per status: the colour repeats what the German label says.
-STATUS_BADGES = {
-    S.INFO_REQUESTED: "warning",
-    S.APPROVED: "success",
-    S.PAID: "success",
-    S.COMPLETED: "success",
-    S.REJECTED: "danger",
-    S.WITHDRAWN: "danger",
-    S.REVOKED: "danger",
-    S.LAPSED: "danger",
-}
 OFFICE_ROLES = {Role.CLERK, Role.APPROVER, Role.CONTROLLER}
 
 
@@ -382,9 +348,9 @@ def _history(application: Application) -> list[dict]:
         rows.append(
             {
                 "at": record.at,
-                "label": AUDIT_ACTION_LABELS.get(record.action, gettext_lazy("Bearbeitungsschritt")),
+                "label": APPLICANT_ACTION_LABELS.get(record.action, UNKNOWN_ACTION),
                 "who": who,
-                "comment": record.comment if record.action in PUBLIC_COMMENTS else "",
+                "comment": record.comment if record.action in APPLICANT_COMMENTS else "",
             }
         )
     return rows
@@ -409,7 +375,7 @@ def _render_detail(request, application: Application, *, answer_form: AnswerForm
         "info_request": info_request,
         "answer_form": answer_form,
         "can_withdraw": application.status in Application.WITHDRAWABLE,
-        "status_variant": STATUS_BADGES.get(application.status, "info"),
+        "status_variant": STATUS_VARIANTS.get(application.status, "info"),
         "iban_formatted": IbanDetails(iban=application.iban, bic="", bank_name="").formatted,
         "declaration_labels": {
             "early_start": Application._meta.get_field("declaration_no_early_start").verbose_name,

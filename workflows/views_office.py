@@ -37,33 +37,13 @@ from workflows.forms_office import (
     SendBackForm,
     TaskForm,
 )
+from workflows.labels import ACTION_LABELS, STATUS_VARIANTS, UNKNOWN_ACTION
 
 S = Application.Status
 SS = StructuralStatus.Status
 QUEUE_PAGE_SIZE = 50
 PAGE_PARAM = "seite"
 
-AUDIT_LABELS = {
-    "grants.application.created": gettext_lazy("Entwurf angelegt"),
-    "grants.application.submitted": gettext_lazy("Eingereicht"),
-    "grants.application.review_started": gettext_lazy("Prüfung begonnen"),
-    "grants.application.info_requested": gettext_lazy("Rückfrage an die Kommune"),
-    "grants.application.resubmitted": gettext_lazy("Rückfrage beantwortet"),
-    "grants.eligibility.overridden": gettext_lazy("Prüfregel übersteuert"),
-    "grants.application.recommended": gettext_lazy("Empfehlung abgegeben"),
-    "grants.application.sent_back": gettext_lazy("Zur erneuten Prüfung zurückgegeben"),
-    "grants.application.approved": gettext_lazy("Bewilligt"),
-    "grants.application.rejected": gettext_lazy("Abgelehnt"),
-    "grants.application.withdrawn": gettext_lazy("Zurückgezogen"),
-}
-STATUS_VARIANTS = {
-    S.IN_REVIEW: "info",
-    S.INFO_REQUESTED: "warning",
-    S.RECOMMENDED: "info",
-    S.APPROVED: "success",
-    S.REJECTED: "danger",
-    S.WITHDRAWN: "warning",
-}
 OUTCOME_VARIANTS = {"passed": "success", "failed": "danger", "warning": "warning"}
 STRUCTURAL_SHORT = {SS.C: "C", SS.D: "D", SS.NONE: gettext_lazy("keine")}
 
@@ -97,7 +77,7 @@ def _history(application: Application) -> list[dict]:
     return [
         {
             "record": record,
-            "label": AUDIT_LABELS.get(record.action, record.action),
+            "label": ACTION_LABELS.get(record.action, UNKNOWN_ACTION),
             "actor": flows.user_label(record.actor) or _("System"),
             "from_label": S(record.from_state).label if record.from_state in S.values else record.from_state,
             "to_label": S(record.to_state).label if record.to_state in S.values else record.to_state,

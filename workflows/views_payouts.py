@@ -27,7 +27,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from budgets.models import InvoiceFile, Payout, SepaBatch
@@ -55,6 +54,7 @@ from workflows.forms_payouts import (
     SepaBatchCreateForm,
     SepaBookForm,
 )
+from workflows.labels import ACTION_LABELS, APPLICANT_COMMENTS, UNKNOWN_ACTION
 
 S = Application.Status
 P = Payout.Status
@@ -73,30 +73,6 @@ PAYOUT_VARIANTS = {
     P.WITHDRAWN: "danger",
 }
 BATCH_VARIANTS = {B.CREATED: "info", B.EXPORTED: "warning", B.BOOKED: "success"}
-PAYOUT_AUDIT_LABELS = {
-    "budgets.payout.requested": gettext_lazy("Mittel abgerufen"),
-    "budgets.payout.file_added": gettext_lazy("Beleg hinzugefügt"),
-    "budgets.payout.documents_requested": gettext_lazy("Unterlagen nachgefordert"),
-    "budgets.payout.resubmitted": gettext_lazy("Unterlagen nachgereicht"),
-    "budgets.payout.checked": gettext_lazy("Geprüft"),
-    "budgets.payout.sent_back": gettext_lazy("Zur erneuten Prüfung zurückgegeben"),
-    "budgets.payout.released": gettext_lazy("Zur Auszahlung freigegeben"),
-    "budgets.payout.batched": gettext_lazy("In eine Sammelüberweisung aufgenommen"),
-    "budgets.payout.exported": gettext_lazy("An die Bank übergeben"),
-    "budgets.payout.paid": gettext_lazy("Ausgezahlt"),
-    "budgets.payout.rejected": gettext_lazy("Abgelehnt"),
-    "budgets.payout.withdrawn": gettext_lazy("Zurückgezogen"),
-}
-# Steps whose comment is addressed to the municipality (the check note is internal).
-APPLICANT_COMMENTS = {
-    "budgets.payout.requested",
-    "budgets.payout.file_added",
-    "budgets.payout.documents_requested",
-    "budgets.payout.resubmitted",
-    "budgets.payout.rejected",
-    "budgets.payout.withdrawn",
-    "budgets.payout.paid",
-}
 _ZERO = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
@@ -172,7 +148,7 @@ def _office_history(payout: Payout) -> list[dict]:
     return [
         {
             "at": record.at,
-            "label": PAYOUT_AUDIT_LABELS.get(record.action, record.action),
+            "label": ACTION_LABELS.get(record.action, UNKNOWN_ACTION),
             "who": _user_label(record.actor) or _("System"),
             "comment": record.comment,
         }
@@ -187,7 +163,7 @@ def _applicant_history(payout: Payout) -> list[dict]:
         rows.append(
             {
                 "at": record.at,
-                "label": PAYOUT_AUDIT_LABELS.get(record.action, gettext_lazy("Bearbeitungsschritt")),
+                "label": ACTION_LABELS.get(record.action, UNKNOWN_ACTION),
                 "who": _user_label(record.actor) if own else _("Geschäftsstelle"),
                 "comment": _comment_body(record) if record.action in APPLICANT_COMMENTS else "",
             }
