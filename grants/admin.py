@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
 from grants.models import (
     Affiliation,
+    Application,
+    AuditRecord,
     CostType,
     Kreis,
     Land,
@@ -11,6 +14,7 @@ from grants.models import (
     MembershipStatus,
     Municipality,
     ProgrammeYear,
+    ProofOfUse,
     StructuralStatus,
 )
 from grants.services import affiliation_create, affiliation_delete
@@ -126,3 +130,25 @@ class ProgrammeYearAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["file_number", "title", "municipality", "programme_year", "status", "requested_amount"]
+    list_filter = ["status", "programme_year"]
+    search_fields = ["file_number", "title", "municipality__name", "municipality__ags"]
+    list_select_related = ["municipality", "programme_year"]
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "application", "actor", "from_state", "to_state"]
+    list_filter = ["action"]
+    search_fields = ["application__file_number", "action", "comment"]
+    list_select_related = ["application", "actor"]
+
+
+@admin.register(ProofOfUse)
+class ProofOfUseAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "status", "due_date"]
+    list_filter = ["status"]

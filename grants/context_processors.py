@@ -14,6 +14,7 @@ NAVIGATION = [
     (Role.CLERK, "worklist", _("Arbeitskorb")),
     (Role.APPROVER, "worklist", _("Arbeitskorb")),
     (Role.CLERK, "payout_queue", _("Auszahlungen")),
+    (Role.CLERK, "proof_office_list", _("Verwendungsnachweise")),
     (Role.APPROVER, "payout_queue", _("Auszahlungen")),
     (Role.CLERK, "budget_overview", _("Haushalt")),
     (Role.APPROVER, "budget_overview", _("Haushalt")),
@@ -32,6 +33,9 @@ def navigation(request) -> dict:
     for role, url_name, label in NAVIGATION:
         if role in roles and url_name not in seen:
             seen.add(url_name)
-            url = reverse(url_name)
-            items.append({"url": url, "label": label, "active": request.path.startswith(url)})
+            items.append({"url": reverse(url_name), "label": label, "active": False})
+    # "/arbeitskorb/" also prefixes "/arbeitskorb/verwendungsnachweise/": mark only the closest.
+    matching = [item for item in items if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items, "user_roles": sorted(roles)}

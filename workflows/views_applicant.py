@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.banking import IbanDetails
-from grants.models import Affiliation, Application, Attachment, AuditRecord, ProgrammeYear
+from grants.models import Affiliation, Application, Attachment, AuditRecord, ProgrammeYear, ProofOfUse
 from grants.permissions import can_act_for, role_required
 from grants.roles import Role, user_roles
 from grants.selectors import municipalities_of_user
@@ -375,6 +375,7 @@ def _render_detail(request, application: Application, *, answer_form: AnswerForm
         "info_request": info_request,
         "answer_form": answer_form,
         "can_withdraw": application.status in Application.WITHDRAWABLE,
+        "proof": ProofOfUse.objects.filter(application=application).first(),
         "status_variant": STATUS_VARIANTS.get(application.status, "info"),
         "iban_formatted": IbanDetails(iban=application.iban, bic="", bank_name="").formatted,
         "declaration_labels": {

@@ -210,3 +210,17 @@ def test_german_even_for_an_english_browser_until_english_is_chosen(client, db):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     response = client.get(reverse("login"))
     assert '<html lang="en"' in response.content.decode()
+
+
+def test_only_the_closest_navigation_item_is_current(client_for, clerk):
+    response = client_for(clerk).get(reverse("proof_office_list"))
+    current = [item["label"] for item in response.context["nav_items"] if item["active"]]
+    assert [str(label) for label in current] == ["Verwendungsnachweise"]
+    assert response.content.decode().count('aria-current="page"') == 1
+
+
+def test_admin_shows_money_records_read_only(client_for, admin_user):
+    client = client_for(admin_user)
+    for model in ("budgets/ledgerentry", "budgets/payout", "budgets/refundclaim", "grants/application"):
+        assert client.get(f"/admin/{model}/").status_code == 200
+        assert client.get(f"/admin/{model}/add/").status_code == 403

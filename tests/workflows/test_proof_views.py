@@ -245,3 +245,9 @@ def test_overdue_proofs_are_listed_for_clerks(approved, clerk, client_for):
     assert "Überfällige Verwendungsnachweise" in page
     assert approved.file_number in page
     assert ">12<" in page
+
+
+def test_application_detail_leads_to_the_proof(approved, client_for, applicant):
+    content = client_for(applicant).get(reverse("applicant_application_detail", kwargs={"pk": approved.pk})).content
+    assert "Fällig am 20.03.2027" in content.decode()
+    assert applicant_url(approved) in content.decode()
