@@ -50,6 +50,7 @@ ACTION_LABELS = {
     "grants.proof_of_use.reminded_due_soon": _("An den Verwendungsnachweis erinnert"),
     "grants.proof_of_use.reminded_overdue": _("Verwendungsnachweis angemahnt"),
     "budgets.refund_claim.interest_computed": _("Zinsen berechnet"),
+    "reports.notice.corrected": _("Bescheid berichtigt"),
 }
 UNKNOWN_ACTION = _("Bearbeitungsschritt")
 
@@ -85,6 +86,7 @@ APPLICANT_COMMENTS = {
     "budgets.payout.paid",
     "grants.proof_of_use.returned",
     "grants.proof_of_use.refund_claimed",
+    "reports.notice.corrected",
 }
 
 # KERN badge variant per application status: the colour repeats the German label.

@@ -35,6 +35,7 @@ from grants.models import (
 from grants.roles import Role
 from grants.selectors import membership_is_active
 from grants.services import number_next
+from reports.models import Notice
 from workflows.errors import AlreadyCreated, WorkflowError
 from workflows.flows import sync_tasks_for
 from workflows.guards import (
@@ -46,6 +47,7 @@ from workflows.guards import (
     require_applicant,
     require_role,
 )
+from workflows.notices import notice_issue
 from workflows.notifications import notify_applicant
 from workflows.proof_of_use import proof_of_use_open_locked
 
@@ -560,6 +562,7 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
         sync_tasks_for(application, actor=approver)
         # The proof of use exists from the moment of approval, with its due date.
         proof_of_use_open_locked(application=application)
+        notice_issue(application=application, kind=Notice.Kind.APPROVAL, user=approver)
         notify_applicant(application=application, event="approved")
     return application
 
@@ -583,6 +586,7 @@ def application_reject(*, approver: AbstractUser, application_id: int, reason: s
             comment=reason,
         )
         sync_tasks_for(application, actor=approver)
+        notice_issue(application=application, kind=Notice.Kind.REJECTION, user=approver)
         notify_applicant(application=application, event="rejected")
     return application
 

@@ -11,6 +11,7 @@ urlpatterns = [
     # (queue, review, decision) live in their own modules.
     path("", include("workflows.urls_applicant")),
     path("", include("workflows.urls_office")),
+    path("", include("workflows.urls_documents")),
     path("", include("workflows.urls_payouts")),
     path("", include("workflows.urls_proof")),
 ]

@@ -22,6 +22,7 @@ from grants.models import Affiliation, Application, Attachment, AuditRecord, Pro
 from grants.permissions import can_act_for, role_required
 from grants.roles import Role, user_roles
 from grants.selectors import municipalities_of_user
+from reports.selectors import notices_of_application
 from workflows.attachments import attachment_add, attachment_delete
 from workflows.errors import AlreadyCreated, WorkflowError
 from workflows.forms import (
@@ -376,6 +377,7 @@ def _render_detail(request, application: Application, *, answer_form: AnswerForm
         "answer_form": answer_form,
         "can_withdraw": application.status in Application.WITHDRAWABLE,
         "proof": ProofOfUse.objects.filter(application=application).first(),
+        "notices": notices_of_application(application=application),
         "status_variant": STATUS_VARIANTS.get(application.status, "info"),
         "iban_formatted": IbanDetails(iban=application.iban, bic="", bank_name="").formatted,
         "declaration_labels": {

@@ -1,0 +1,476 @@
+"""The German business letter every notice is printed on: A4, DIN 5008 form B.
+
+Pure functions: a frozen snapshot (plain JSON) goes in, PDF bytes come out. Nothing
+here reads the database, the settings or the clock, so the same snapshot always gives
+the same bytes (reportlab's ``invariant`` mode fixes the creation date and file id).
+
+Positions (DIN 5008, form B), measured from the top left corner of the page:
+
+- letterhead (Briefkopf) in the top 45 mm;
+- address field 20 mm from the left, 45 mm from the top, 85 × 45 mm, for the window
+  of a DL envelope: 17.7 mm for the return address (sender line) and remarks, then
+  27.3 mm (six lines) for the recipient;
+- information block 125 mm from the left, from 50 mm down: file number, notice
+  number, date of the application, date of the notice;
+- subject in bold from 98.46 mm, text from 25 mm left to 20 mm right;
+- fold marks at 105 mm and 210 mm, punch mark at 148.5 mm;
+- "Seite x von y" on every page (the total is known only at the end, so the canvas
+  keeps every page and writes the numbers when the document is saved).
+
+Every text that comes from a person (titles, names, reasons, legal texts typed into
+the admin) goes through ``esc``: reportlab paragraphs read a small markup language, so
+``<font size=40>`` or ``&`` in a title would otherwise change the layout.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from core.money import format_eur, money
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+LEFT = 25 * mm
+RIGHT = 20 * mm
+TEXT_WIDTH = PAGE_WIDTH - LEFT - RIGHT
+BOTTOM = 25 * mm
+ADDRESS_LEFT = 20 * mm
+ADDRESS_TOP = 45 * mm
+ADDRESS_WIDTH = 85 * mm
+ADDRESS_REMARK_ZONE = 17.7 * mm
+ADDRESS_LINES = 6
+INFO_LEFT = 125 * mm
+INFO_TOP = 50 * mm
+INFO_VALUE_LEFT = 160 * mm
+SUBJECT_TOP = 98.46 * mm
+FOLLOW_TOP = 25 * mm
+LINE = 4.23 * mm  # 12 pt: one line of 10 pt text
+GREY = colors.Color(0.35, 0.35, 0.35)
+
+
+def _y(from_top: float) -> float:
+    """reportlab measures from the bottom; DIN 5008 from the top."""
+    return PAGE_HEIGHT - from_top
+
+
+_fonts_registered = False
+
+
+def register_fonts() -> None:
+    """Register the embedded TrueType fonts once per process (umlauts, ß and € included)."""
+    global _fonts_registered
+    if _fonts_registered:
+        return
+    pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    _fonts_registered = True
+
+
+# --- text helpers ---------------------------------------------------------------------------
+
+# Control characters have no glyph and some break the PDF text operators; tab and
+# line breaks are kept (line breaks become <br/>).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain(text: object) -> str:
+    """User text without control characters, for the canvas (which reads no markup)."""
+    value = "" if text is None else str(text)
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).replace("\t", " ")
+
+
+def esc(text: object) -> str:
+    """User text for a Paragraph: markup characters escaped, line breaks kept."""
+    return escape(plain(text)).replace("\n", "<br/>")
+
+
+def markup(template: str, **values: object) -> str:
+    """Fill a template written in code (which may use <b>) with escaped user values."""
+    return template.format(**{name: esc(value) for name, value in values.items()})
+
+
+def eur(amount: str | Decimal | None) -> str:
+    """A snapshot amount ("1234.56") in German notation: 1.234,56 €."""
+    if amount in (None, ""):
+        return "–"
+    return format_eur(money(amount))
+
+
+def date_de(value: str | None) -> str:
+    """A snapshot date ("2026-11-24") in German notation: 24.11.2026."""
+    if not value:
+        return "–"
+    return datetime.date.fromisoformat(value).strftime("%d.%m.%Y")
+
+
+def days_de(value: str | None) -> str:
+    if value in (None, ""):
+        return "–"
+    number = Decimal(value).normalize()
+    text = f"{number:f}"
+    return text.replace(".", ",")
+
+
+# --- styles ----------------------------------------------------------------------------------
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13, spaceAfter=6)
+    return {
+        "body": body,
+        "subject": ParagraphStyle("subject", parent=body, fontName=FONT_BOLD, fontSize=11, leading=14, spaceAfter=0),
+        "subject_line": ParagraphStyle("subject_line", parent=body, spaceAfter=0),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=10,
+            leading=13,
+            spaceBefore=8,
+            spaceAfter=3,
+            keepWithNext=1,
+        ),
+        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor=GREY),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11, spaceAfter=0),
+        "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=FONT_BOLD, fontSize=9, leading=11, spaceAfter=0),
+        "cell_right": ParagraphStyle(
+            "cell_right", parent=body, fontSize=9, leading=11, spaceAfter=0, alignment=TA_RIGHT
+        ),
+        "cell_right_bold": ParagraphStyle(
+            "cell_right_bold", parent=body, fontName=FONT_BOLD, fontSize=9, leading=11, spaceAfter=0, alignment=TA_RIGHT
+        ),
+        "note": ParagraphStyle(
+            "note",
+            parent=body,
+            borderColor=colors.black,
+            borderWidth=0.5,
+            borderPadding=4,
+            spaceBefore=4,
+            spaceAfter=12,
+        ),
+    }
+
+
+# --- building blocks for the notice modules ---------------------------------------------------
+
+
+def para(html: str, style: str = "body") -> Paragraph:
+    """A paragraph of markup written in code; user values must already be escaped."""
+    return Paragraph(html, styles()[style])
+
+
+def text(value: object, style: str = "body") -> list[Paragraph]:
+    """User text as paragraphs: escaped, one paragraph per blank-line separated block."""
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", plain(value)) if block.strip()]
+    return [Paragraph(esc(block), styles()[style]) for block in blocks]
+
+
+def heading(label: str) -> Paragraph:
+    return Paragraph(esc(label), styles()["heading"])
+
+
+def facts(rows: Iterable[tuple[str, str]]) -> Table:
+    """Label/value pairs (both plain text, escaped here) as a two-column table."""
+    s = styles()
+    data = [[Paragraph(esc(label), s["cell_bold"]), Paragraph(esc(value), s["cell"])] for label, value in rows]
+    table = Table(data, colWidths=[50 * mm, TEXT_WIDTH - 50 * mm], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
+    return table
+
+
+def cost_plan(lines: Sequence[dict], total: str) -> Table:
+    """The cost plan of the snapshot with its total; the header repeats on every page."""
+    s = styles()
+    header = [
+        Paragraph("Kostenart", s["cell_bold"]),
+        Paragraph("Beschreibung", s["cell_bold"]),
+        Paragraph("Tage", s["cell_right_bold"]),
+        Paragraph("Tagessatz", s["cell_right_bold"]),
+        Paragraph("Betrag", s["cell_right_bold"]),
+    ]
+    data = [header]
+    for line in lines:
+        data.append(
+            [
+                Paragraph(esc(line["cost_type"]), s["cell"]),
+                Paragraph(esc(line["description"]), s["cell"]),
+                Paragraph(esc(days_de(line.get("days"))), s["cell_right"]),
+                Paragraph(esc(eur(line["day_rate"]) if line.get("day_rate") else "pauschal"), s["cell_right"]),
+                Paragraph(esc(eur(line["amount"])), s["cell_right"]),
+            ]
+        )
+    data.append(["", Paragraph("Summe", s["cell_bold"]), "", "", Paragraph(esc(eur(total)), s["cell_right_bold"])])
+    widths = [30 * mm, TEXT_WIDTH - 102 * mm, 16 * mm, 28 * mm, 28 * mm]
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def legal_texts(snapshot: dict) -> list[Flowable]:
+    """The year's legal text blocks copied into the snapshot (only those marked "printed")."""
+    story: list[Flowable] = []
+    for block in snapshot.get("legal_texts") or []:
+        story.append(heading(block["title"]))
+        story.extend(text(block["text"]))
+    return story
+
+
+def correction_note(snapshot: dict) -> list[Flowable]:
+    previous = snapshot.get("supersedes")
+    if not previous:
+        return []
+    return [
+        para(
+            markup(
+                "<b>Berichtigung:</b> Dieser Bescheid ersetzt den Bescheid {number} vom {date}. "
+                "Grund der Berichtigung: {reason}",
+                number=previous["number"],
+                date=date_de(previous["issued_on"]),
+                reason=snapshot.get("correction_reason", ""),
+            ),
+            "note",
+        )
+    ]
+
+
+def salutation() -> Paragraph:
+    return para("Sehr geehrte Damen und Herren,")
+
+
+def closing(snapshot: dict) -> list[Flowable]:
+    signatory = snapshot.get("signatory") or ""
+    lines = ["Mit freundlichen Grüßen", "", "Im Auftrag"]
+    if signatory:
+        lines.append(esc(signatory))
+    return [
+        Spacer(1, 4 * mm),
+        KeepTogether([para("<br/>".join(lines))]),
+        Spacer(1, 2 * mm),
+        para("Dieses Schreiben wurde elektronisch erstellt und ist ohne Unterschrift gültig.", "small"),
+    ]
+
+
+def purpose_and_period(snapshot: dict) -> list[tuple[str, str]]:
+    application = snapshot["application"]
+    return [
+        ("Zweck", application.get("purpose_label") or "–"),
+        ("Zeitraum", f"{date_de(application.get('period_start'))} bis {date_de(application.get('period_end'))}"),
+    ]
+
+
+def recipient_row(snapshot: dict) -> tuple[str, str]:
+    municipality = snapshot["municipality"]
+    return ("Zuwendungsempfänger", f"{municipality['letter_name']} (AGS {municipality['ags']})")
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+
+class NumberedCanvas(pdfcanvas.Canvas):
+    """Keeps every page until ``save`` so that each can say "Seite x von y"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self):  # reportlab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.setFont(FONT, 8)
+            self.setFillColor(GREY)
+            self.drawRightString(PAGE_WIDTH - RIGHT, 12 * mm, f"Seite {self._pageNumber} von {total}")
+            super().showPage()
+        super().save()
+
+
+def _draw_fold_marks(canvas) -> None:
+    canvas.setStrokeColor(GREY)
+    canvas.setLineWidth(0.3)
+    for from_top, length in ((105 * mm, 5 * mm), (148.5 * mm, 7 * mm), (210 * mm, 5 * mm)):
+        canvas.line(3 * mm, _y(from_top), 3 * mm + length, _y(from_top))
+
+
+def _fitting(text: str, font: str, size: float, width: float) -> str:
+    return simpleSplit(text, font, size, width)[0] if text else ""
+
+
+def _draw_letterhead(canvas, sender: dict) -> None:
+    # Right-aligned at the right margin, inside the 45 mm of the letterhead.
+    right = PAGE_WIDTH - RIGHT
+    canvas.setFillColor(colors.black)
+    canvas.setFont(FONT_BOLD, 12)
+    canvas.drawRightString(right, _y(18 * mm), _fitting(plain(sender["name"]), FONT_BOLD, 12, TEXT_WIDTH))
+    canvas.setFont(FONT, 9)
+    canvas.drawRightString(right, _y(23 * mm), "Mikroförderung im Zukunftsraum Demografie")
+    canvas.setFont(FONT, 8)
+    canvas.setFillColor(GREY)
+    for index, line in enumerate((sender.get("lines") or [])[:3]):
+        canvas.drawRightString(right, _y(28 * mm + index * 3.6 * mm), _fitting(plain(line), FONT, 8, TEXT_WIDTH))
+
+
+def _draw_address(canvas, snapshot: dict) -> None:
+    sender = snapshot["sender"]
+    # Return address: one small underlined line at the top of the remark zone.
+    sender_line = " · ".join(plain(part) for part in [sender["name"], *(sender.get("lines") or [])] if part)
+    size = 7 if pdfmetrics.stringWidth(sender_line, FONT, 7) <= ADDRESS_WIDTH else 6
+    sender_line = _fitting(sender_line, FONT, size, ADDRESS_WIDTH)
+    canvas.setFont(FONT, size)
+    canvas.setFillColor(GREY)
+    canvas.drawString(ADDRESS_LEFT, _y(ADDRESS_TOP + 4 * mm), sender_line)
+    width = pdfmetrics.stringWidth(sender_line, FONT, size)
+    canvas.setLineWidth(0.3)
+    canvas.setStrokeColor(GREY)
+    canvas.line(ADDRESS_LEFT, _y(ADDRESS_TOP + 4.8 * mm), ADDRESS_LEFT + width, _y(ADDRESS_TOP + 4.8 * mm))
+
+    # Recipient: at most six lines of 10 pt in the address zone; long lines wrap.
+    lines: list[str] = []
+    for line in snapshot["recipient"]["lines"]:
+        lines.extend(simpleSplit(plain(line), FONT, 10, ADDRESS_WIDTH - 2 * mm) or [""])
+    canvas.setFillColor(colors.black)
+    canvas.setFont(FONT, 10)
+    first_baseline = ADDRESS_TOP + ADDRESS_REMARK_ZONE + 3.5 * mm
+    for index, line in enumerate(lines[:ADDRESS_LINES]):
+        canvas.drawString(ADDRESS_LEFT, _y(first_baseline + index * LINE), line)
+
+
+def _draw_info_block(canvas, snapshot: dict) -> None:
+    application = snapshot["application"]
+    rows = [
+        ("Aktenzeichen", snapshot.get("file_number") or "–"),
+        ("Bescheidnummer", snapshot["number"]),
+        ("Ihr Antrag vom", date_de(application.get("submitted_on"))),
+        ("Datum", date_de(snapshot["issued_on"])),
+    ]
+    for index, (label, value) in enumerate(rows):
+        baseline = _y(INFO_TOP + 3.5 * mm + index * LINE)
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(GREY)
+        canvas.drawString(INFO_LEFT, baseline, label)
+        canvas.setFont(FONT, 9)
+        canvas.setFillColor(colors.black)
+        canvas.drawString(INFO_VALUE_LEFT, baseline, plain(value)[:30])
+
+
+def _first_page(snapshot: dict):
+    def draw(canvas, doc) -> None:
+        canvas.saveState()
+        _draw_letterhead(canvas, snapshot["sender"])
+        _draw_address(canvas, snapshot)
+        _draw_info_block(canvas, snapshot)
+        _draw_fold_marks(canvas)
+        canvas.restoreState()
+
+    return draw
+
+
+def _later_page(snapshot: dict):
+    def draw(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(GREY)
+        canvas.drawString(
+            LEFT,
+            _y(15 * mm),
+            f"{snapshot['title']} {snapshot['number']} vom {date_de(snapshot['issued_on'])}",
+        )
+        _draw_fold_marks(canvas)
+        canvas.restoreState()
+
+    return draw
+
+
+def render_letter(*, snapshot: dict, subject: Sequence[str], story: Sequence[Flowable]) -> bytes:
+    """The letter as PDF bytes: letterhead, address, information block, subject, ``story``.
+
+    ``subject`` holds plain text lines (escaped here); the first is printed bold.
+    """
+    register_fonts()
+    s = styles()
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=LEFT,
+        rightMargin=RIGHT,
+        topMargin=FOLLOW_TOP,
+        bottomMargin=BOTTOM,
+        title=f"{snapshot['title']} {snapshot['number']}",
+        author=plain(snapshot["sender"]["name"]),
+        subject=plain(subject[0]) if subject else "",
+        creator="Mikroförderung",
+        lang="de-DE",
+        invariant=True,
+    )
+    no_padding = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
+    first_frame = Frame(LEFT, BOTTOM, TEXT_WIDTH, PAGE_HEIGHT - SUBJECT_TOP - BOTTOM, id="first", **no_padding)
+    later_frame = Frame(LEFT, BOTTOM, TEXT_WIDTH, PAGE_HEIGHT - FOLLOW_TOP - BOTTOM, id="later", **no_padding)
+    doc.addPageTemplates(
+        [
+            PageTemplate(id="first", frames=[first_frame], onPage=_first_page(snapshot)),
+            PageTemplate(id="later", frames=[later_frame], onPage=_later_page(snapshot)),
+        ]
+    )
+    head: list[Flowable] = [NextPageTemplate("later")]
+    for index, line in enumerate(subject):
+        head.append(Paragraph(esc(line), s["subject" if index == 0 else "subject_line"]))
+    head.append(Spacer(1, 2 * LINE))
+    doc.build([*head, *story], canvasmaker=NumberedCanvas)
+    return buffer.getvalue()
