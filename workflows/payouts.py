@@ -56,9 +56,11 @@ from grants.errors import GrantsError
 from grants.models import Application, AuditRecord, CostType, ProgrammeYear
 from grants.roles import Role
 from grants.services import number_next
+from reports.models import Notice
 from workflows.attachments import MAX_ATTACHMENTS, check_upload, clean_file_name
 from workflows.errors import WorkflowError
 from workflows.guards import MAX_TEXT, clean_reason, lock_application, require_applicant, require_role
+from workflows.notices import notice_issue
 
 S = Application.Status
 P = Payout.Status
@@ -842,6 +844,19 @@ def sepa_batch_book_paid(*, user: AbstractUser, batch_id: int, value_date: datet
             payout.value_date = value_date
             payout.mark_paid()
             payout.save(update_fields=["status", "value_date", "paid_at", "updated_at"])
+            notice_issue(
+                application=application,
+                kind=Notice.Kind.PAYOUT_ADVICE,
+                user=user,
+                extra={
+                    "payout_number": payout.number,
+                    "amount": amounts[payout.pk],
+                    "value_date": value_date,
+                    "account_holder": application.account_holder,
+                    "iban": application.iban,
+                    "paid_total": application_paid_total(application=application),
+                },
+            )
             _record(
                 payout,
                 action="budgets.payout.paid",

@@ -48,8 +48,10 @@ from grants.models import Application, AuditRecord, CostType, ExpenseLine, Proof
 from grants.models.proof import proof_due_date
 from grants.roles import Role
 from grants.services import number_next
+from reports.models import Notice
 from workflows.errors import WorkflowError
 from workflows.guards import MAX_TEXT, clean_reason, lock_application, require_applicant, require_role
+from workflows.notices import notice_issue
 from workflows.notifications import notify_applicant
 
 S = Application.Status
@@ -690,6 +692,21 @@ def proof_claim_refund(
                 actor=clerk,
                 comment=_("Teilweiser Widerruf, Rückforderung %(number)s") % {"number": claim.number},
             )
+        approval = (
+            Notice.objects.filter(application=application, kind=Notice.Kind.APPROVAL).order_by("-issued_at").first()
+        )
+        notice_issue(
+            application=application,
+            kind=Notice.Kind.REFUND_CLAIM,
+            user=clerk,
+            extra={
+                "amount": amount,
+                "reason": reason,
+                "due_date": due_on,
+                "interest_from": arises_on,
+                "approval_number": approval.number if approval else None,
+            },
+        )
         notify_applicant(application=application, event="proof_refund_claimed")
     return claim
 
@@ -852,6 +869,9 @@ def _remind(proof_id: int, *, field: str, action: str, event: str, comment: str)
         proof = ProofOfUse.objects.get(pk=proof_id)
         proof.application = application
         _record(proof, action=action, actor=None, from_state=proof.status, comment=comment)
+        if field == "overdue_reminded_at":
+            # The reminder after the deadline is a letter of record (Mahnung), not only an e-mail.
+            notice_issue(application=application, kind=Notice.Kind.PROOF_OF_USE_REMINDER, user=None)
         notify_applicant(application=application, event=event)
     return proof
 
