@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin
+from core.forms import GermanDecimalField
 from grants.models import (
     Affiliation,
     Application,
@@ -110,7 +111,7 @@ class LegalTextBlockInline(admin.StackedInline):
 @admin.register(ProgrammeYear)
 class ProgrammeYearAdmin(admin.ModelAdmin):
     # Office staff type amounts the German way: "5.000,00".
-    formfield_overrides = {models.DecimalField: {"localize": True}}
+    formfield_overrides = {models.DecimalField: {"form_class": GermanDecimalField}}
     list_display = ["year", "cap_per_municipality", "budget", "max_day_rate", "application_deadline"]
     filter_horizontal = ["eligible_cost_types"]
     inlines = [LegalTextBlockInline]

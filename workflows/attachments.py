@@ -24,6 +24,7 @@ from grants.models import Application, Attachment, AuditRecord
 from grants.permissions import can_act_for
 from grants.roles import Role, has_role
 from workflows.errors import WorkflowError
+from workflows.guards import german_records
 
 # Limits live here, not in settings: they are part of what the office promises applicants.
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -130,6 +131,7 @@ def _record(application: Application, *, action: str, user: AbstractUser, commen
     )
 
 
+@german_records
 def attachment_add(*, user: AbstractUser, application_id: int, upload: UploadedFile) -> Attachment:
     """Store an uploaded PDF, PNG or JPEG (at most 10 MB) with the application."""
     name = clean_file_name(upload.name)
@@ -164,6 +166,7 @@ def attachment_add(*, user: AbstractUser, application_id: int, upload: UploadedF
     return attachment
 
 
+@german_records
 def attachment_delete(*, user: AbstractUser, application_id: int, attachment_id: int) -> None:
     """Remove an attachment while the application is editable; the file goes after commit."""
     with transaction.atomic():

@@ -47,7 +47,7 @@ from grants.models import Application, AuditRecord, Land, Municipality, Programm
 from grants.roles import Role
 from grants.selectors import municipalities_with_structural_status
 from workflows.errors import WorkflowError
-from workflows.guards import require_role
+from workflows.guards import german_records, require_role
 from workflows.notifications import notify_applicant
 
 S = Application.Status
@@ -257,6 +257,7 @@ def commitments_lapse_preview(*, programme_year: ProgrammeYear) -> list[LapseCan
     ]
 
 
+@german_records
 def commitments_lapse(*, user: AbstractUser, programme_year_id: int, application_ids: Iterable[int]) -> LapseResult:
     """Lapse the listed approved applications of which nothing was called by the deadline.
 

@@ -16,6 +16,7 @@ from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import GermanDecimalField
 from core.money import money
 from grants.banking import IbanDetails, iban_details
 from grants.errors import GrantsError
@@ -77,7 +78,7 @@ class GermanDateField(EmptyAllowedMixin, forms.DateField):
     default_error_messages = {"invalid": _("Bitte geben Sie ein Datum im Format TT.MM.JJJJ ein, z. B. 01.03.2026.")}
 
 
-class GermanAmountField(EmptyAllowedMixin, forms.DecimalField):
+class GermanAmountField(EmptyAllowedMixin, GermanDecimalField):
     """An amount in German notation (``1.234,56``), two decimal places, within limits."""
 
     default_error_messages = {
@@ -92,7 +93,6 @@ class GermanAmountField(EmptyAllowedMixin, forms.DecimalField):
             max_value=max_value,
             max_digits=None,
             decimal_places=decimal_places,
-            localize=True,
             **kwargs,
         )
         self.error_messages["min_value"] = _lazy_format(

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import GermanDecimalField
 from grants.models import Application, Land, StructuralStatus
 from workflows.guards import MAX_TEXT
 from workflows.selectors import OVERDUE_AFTER_DAYS, QUEUE_STATUSES, QueueFilter
@@ -76,12 +77,11 @@ class RequestInfoForm(forms.Form):
 
 
 class RecommendApprovalForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = GermanDecimalField(
         label=_("Empfohlener Betrag (EUR)"),
         max_digits=12,
         decimal_places=2,
         min_value=Decimal("0.01"),
-        localize=True,
         help_text=_("Höchstens der beantragte Betrag, zum Beispiel 2.550,00."),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import GermanDecimalField
 from grants.models import CostType, ProofOfUse
 from workflows.forms import (
     DATE_INPUT_FORMATS,
@@ -41,14 +42,13 @@ class DateField(forms.DateField):
 
 
 def _amount(label, *, min_value: Decimal, help_text="", required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(
+    return GermanDecimalField(
         label=label,
         required=required,
         max_digits=12,
         decimal_places=2,
         min_value=min_value,
         max_value=MAX_AMOUNT,
-        localize=True,
         help_text=help_text,
         error_messages={
             "invalid": _("Bitte geben Sie einen Betrag in Euro ein, z. B. 1.234,56."),

@@ -4,7 +4,11 @@ trail. Shared by the application, payout and proof-of-use services."""
 
 from __future__ import annotations
 
+import functools
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from grants.models import Application, AuditRecord, Municipality
@@ -66,3 +70,19 @@ def clean_reason(text: str, *, what: str) -> str:
     if len(text) > MAX_TEXT:
         raise WorkflowError(_("Der Text ist zu lang (höchstens 10.000 Zeichen)."), code="too_long")
     return text
+
+
+def german_records(service):
+    """Run a service in the programme's language (German).
+
+    What a service writes (audit comments, eligibility reasons, notices, e-mails) is
+    part of the permanent record and must not change language with the user who
+    clicked; its error messages are German too.
+    """
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return service(*args, **kwargs)
+
+    return wrapper

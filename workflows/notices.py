@@ -32,6 +32,7 @@ from grants.services import number_next
 from reports.models import Notice
 from reports.selectors import notice_snapshot
 from workflows.errors import WorkflowError
+from workflows.guards import german_records
 
 NOTICE_NUMBER_PREFIX = "ZD"
 MAX_REASON = 10_000
@@ -90,6 +91,7 @@ def _issue(
     return notice
 
 
+@german_records
 def notice_issue(
     *, application: Application, kind: str, user: AbstractUser | None, extra: dict | None = None
 ) -> Notice:
@@ -104,6 +106,7 @@ def notice_issue(
     return _issue(application=application, kind=kind, user=user, extra=extra)
 
 
+@german_records
 def notice_correct(*, notice_id: int, user: AbstractUser, reason: str, extra: dict | None = None) -> Notice:
     """Issue a correction: a new notice from the application's current data that
     replaces ``notice_id``. The old notice stays as it was, marked as replaced.

@@ -59,7 +59,7 @@ from grants.services import number_next
 from reports.models import Notice
 from workflows.attachments import MAX_ATTACHMENTS, check_upload, clean_file_name
 from workflows.errors import WorkflowError
-from workflows.guards import MAX_TEXT, clean_reason, lock_application, require_applicant, require_role
+from workflows.guards import MAX_TEXT, clean_reason, german_records, lock_application, require_applicant, require_role
 from workflows.notices import notice_issue
 
 S = Application.Status
@@ -291,6 +291,7 @@ def _check_invoices_against_application(application: Application, invoices: list
 # --- the municipality ------------------------------------------------------------------
 
 
+@german_records
 def payout_request(
     *,
     user: AbstractUser,
@@ -400,6 +401,7 @@ def payout_request(
     return payout
 
 
+@german_records
 def payout_add_file(*, user: AbstractUser, payout_id: int, upload: UploadedFile) -> InvoiceFile:
     """Add a document to a request that is still with the municipality (e.g. when asked for it)."""
     [(upload, name, content_type)] = _check_files([upload])
@@ -425,6 +427,7 @@ def payout_add_file(*, user: AbstractUser, payout_id: int, upload: UploadedFile)
     return invoice_file
 
 
+@german_records
 def payout_resubmit(*, user: AbstractUser, payout_id: int, answer: str) -> Payout:
     """Send the request back to the office after documents were asked for."""
     with transaction.atomic():
@@ -440,6 +443,7 @@ def payout_resubmit(*, user: AbstractUser, payout_id: int, answer: str) -> Payou
     return payout
 
 
+@german_records
 def payout_withdraw(*, user: AbstractUser, payout_id: int, reason: str = "") -> Payout:
     with transaction.atomic():
         payout = _lock_payout(payout_id)
@@ -461,6 +465,7 @@ def payout_withdraw(*, user: AbstractUser, payout_id: int, reason: str = "") -> 
 # --- the programme office --------------------------------------------------------------
 
 
+@german_records
 def payout_request_documents(*, clerk: AbstractUser, payout_id: int, message: str) -> Payout:
     require_role(clerk, Role.CLERK)
     with transaction.atomic():
@@ -475,6 +480,7 @@ def payout_request_documents(*, clerk: AbstractUser, payout_id: int, message: st
     return payout
 
 
+@german_records
 def payout_check(*, clerk: AbstractUser, payout_id: int, amount: Decimal | None = None, note: str = "") -> Payout:
     """Accept the request as it is, or reduce it with a reason.
 
@@ -532,6 +538,7 @@ def payout_check(*, clerk: AbstractUser, payout_id: int, amount: Decimal | None 
     return payout
 
 
+@german_records
 def payout_reject(*, clerk: AbstractUser, payout_id: int, reason: str) -> Payout:
     require_role(clerk, Role.CLERK)
     with transaction.atomic():
@@ -546,6 +553,7 @@ def payout_reject(*, clerk: AbstractUser, payout_id: int, reason: str) -> Payout
     return payout
 
 
+@german_records
 def payout_send_back(*, approver: AbstractUser, payout_id: int, reason: str) -> Payout:
     """The second person does not release: the request goes back to the clerks."""
     require_role(approver, Role.APPROVER)
@@ -562,6 +570,7 @@ def payout_send_back(*, approver: AbstractUser, payout_id: int, reason: str) -> 
     return payout
 
 
+@german_records
 def payout_release(*, approver: AbstractUser, payout_id: int) -> Payout:
     """Release a checked payout for the bank (four-eyes: never by the person who checked it).
 
@@ -640,6 +649,7 @@ def _remittance(payout: Payout) -> str:
     }
 
 
+@german_records
 def sepa_batch_create(*, approver: AbstractUser, execution_date: datetime.date | None = None) -> SepaBatch:
     """Collect every released payout that is in no batch yet into one SEPA credit transfer.
 
@@ -779,6 +789,7 @@ def _expect_batch(batch: SepaBatch, state: str) -> None:
         )
 
 
+@german_records
 def sepa_batch_mark_exported(*, approver: AbstractUser, batch_id: int) -> SepaBatch:
     """Record that the file was downloaded and handed to the bank."""
     require_role(approver, Role.APPROVER)
@@ -803,6 +814,7 @@ def sepa_batch_mark_exported(*, approver: AbstractUser, batch_id: int) -> SepaBa
     return batch
 
 
+@german_records
 def sepa_batch_book_paid(*, user: AbstractUser, batch_id: int, value_date: datetime.date) -> SepaBatch:
     """Book every payout of an exported batch as paid on the bank's value date.
 

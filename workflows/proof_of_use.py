@@ -50,7 +50,7 @@ from grants.roles import Role
 from grants.services import number_next
 from reports.models import Notice
 from workflows.errors import WorkflowError
-from workflows.guards import MAX_TEXT, clean_reason, lock_application, require_applicant, require_role
+from workflows.guards import MAX_TEXT, clean_reason, german_records, lock_application, require_applicant, require_role
 from workflows.notices import notice_issue
 from workflows.notifications import notify_applicant
 
@@ -357,12 +357,14 @@ def refund_claims_interest_pending():
 # --- opening ---------------------------------------------------------------------------
 
 
+@german_records
 def proof_of_use_open(*, application_id: int) -> ProofOfUse:
     """Open the proof of an approved application; idempotent (returns the existing one)."""
     with transaction.atomic():
         return proof_of_use_open_locked(application=lock_application(application_id))
 
 
+@german_records
 def proof_of_use_open_locked(*, application: Application) -> ProofOfUse:
     """Open the proof inside the caller's transaction, the application already locked
     (for ``application_approve``: the proof exists from the moment of approval)."""
@@ -426,6 +428,7 @@ def _write(
     return proof
 
 
+@german_records
 def proof_save(
     *,
     user: AbstractUser,
@@ -443,6 +446,7 @@ def proof_save(
     return proof
 
 
+@german_records
 def proof_submit(
     *,
     user: AbstractUser,
@@ -480,6 +484,7 @@ def proof_submit(
 # --- the programme office --------------------------------------------------------------
 
 
+@german_records
 def proof_start_review(*, clerk: AbstractUser, proof_id: int) -> ProofOfUse:
     require_role(clerk, Role.CLERK)
     with transaction.atomic():
@@ -492,6 +497,7 @@ def proof_start_review(*, clerk: AbstractUser, proof_id: int) -> ProofOfUse:
     return proof
 
 
+@german_records
 def proof_return(*, clerk: AbstractUser, proof_id: int, message: str) -> ProofOfUse:
     """Send the proof back to the municipality with what is missing or wrong."""
     require_role(clerk, Role.CLERK)
@@ -521,6 +527,7 @@ def _recognised(figures: ProofFigures, recognised_amount: Decimal | None) -> Dec
     return recognised
 
 
+@german_records
 def proof_accept(
     *, clerk: AbstractUser, proof_id: int, recognised_amount: Decimal | None = None, note: str = ""
 ) -> ProofOfUse:
@@ -593,6 +600,7 @@ def proof_accept(
     return proof
 
 
+@german_records
 def proof_claim_refund(
     *,
     clerk: AbstractUser,
@@ -735,6 +743,7 @@ def _store_interest(claim: RefundClaim) -> bool:
     return True
 
 
+@german_records
 def refund_book_received(*, user: AbstractUser, claim_id: int, paid_on: datetime.date) -> RefundClaim:
     """Book the refund as received on ``paid_on``: one ledger "refund" entry, exactly once.
 
@@ -811,6 +820,7 @@ def refund_book_received(*, user: AbstractUser, claim_id: int, paid_on: datetime
     return claim
 
 
+@german_records
 def refund_interest_compute(*, user: AbstractUser, claim_id: int) -> RefundClaim:
     """Compute the pending interest of a refund booked before its base rate was known."""
     require_role(user, Role.CLERK, Role.APPROVER)
@@ -876,6 +886,7 @@ def _remind(proof_id: int, *, field: str, action: str, event: str, comment: str)
     return proof
 
 
+@german_records
 def proof_reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
     """Open missing proofs; remind once 14 days before the due date and once after it.
 

@@ -43,6 +43,7 @@ from workflows.guards import (
     audit_write,
     clean_reason,
     expect_status,
+    german_records,
     lock_application,
     require_applicant,
     require_role,
@@ -118,6 +119,7 @@ def _write_cost_lines(application: Application, cost_lines: list[CostLineInput])
     )
 
 
+@german_records
 def application_create(
     *,
     user: AbstractUser,
@@ -177,6 +179,7 @@ def _draft_values(data: dict) -> dict:
     return data
 
 
+@german_records
 def application_update(
     *,
     user: AbstractUser,
@@ -305,6 +308,7 @@ def _run_eligibility(application: Application) -> list[EligibilityResult]:
 # --- applicant actions ------------------------------------------------------------------
 
 
+@german_records
 def application_submit(*, user: AbstractUser, application_id: int, revision: int | None = None) -> Application:
     """Submit a draft: number it, run every eligibility rule, put it into review."""
     with transaction.atomic():
@@ -338,6 +342,7 @@ def application_submit(*, user: AbstractUser, application_id: int, revision: int
     return application
 
 
+@german_records
 def application_resubmit(
     *, user: AbstractUser, application_id: int, answer: str, revision: int | None = None
 ) -> Application:
@@ -362,6 +367,7 @@ def application_resubmit(
     return application
 
 
+@german_records
 def application_withdraw(*, user: AbstractUser, application_id: int, reason: str = "") -> Application:
     with transaction.atomic():
         application = lock_application(application_id)
@@ -384,6 +390,7 @@ def application_withdraw(*, user: AbstractUser, application_id: int, reason: str
 # --- programme office -------------------------------------------------------------------
 
 
+@german_records
 def application_request_info(*, clerk: AbstractUser, application_id: int, message: str) -> Application:
     require_role(clerk, Role.CLERK)
     with transaction.atomic():
@@ -404,6 +411,7 @@ def application_request_info(*, clerk: AbstractUser, application_id: int, messag
     return application
 
 
+@german_records
 def eligibility_override(*, clerk: AbstractUser, result_id: int, reason: str) -> EligibilityResult:
     """Let a failed rule pass, with a written reason that stays on record."""
     require_role(clerk, Role.CLERK)
@@ -432,6 +440,7 @@ def eligibility_override(*, clerk: AbstractUser, result_id: int, reason: str) ->
     return result
 
 
+@german_records
 def application_recommend(
     *,
     clerk: AbstractUser,
@@ -492,6 +501,7 @@ def _four_eyes(application: Application, approver: AbstractUser) -> None:
         )
 
 
+@german_records
 def application_approve(*, approver: AbstractUser, application_id: int, reason: str = "") -> Application:
     """Approve and commit the money in one transaction.
 
@@ -567,6 +577,7 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
     return application
 
 
+@german_records
 def application_reject(*, approver: AbstractUser, application_id: int, reason: str) -> Application:
     require_role(approver, Role.APPROVER)
     with transaction.atomic():
@@ -591,6 +602,7 @@ def application_reject(*, approver: AbstractUser, application_id: int, reason: s
     return application
 
 
+@german_records
 def application_send_back(*, approver: AbstractUser, application_id: int, reason: str) -> Application:
     """Return a recommendation to the clerks for another look."""
     require_role(approver, Role.APPROVER)
