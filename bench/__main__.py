@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.municipality_import", "bench.approvals", "bench.queue", "bench.documents"]
+BENCHMARKS = ["bench.municipality_import", "bench.approvals", "bench.queue", "bench.documents", "bench.load"]
 
 
 def main() -> int:

@@ -46,6 +46,7 @@ def bench_env(database_url: str) -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         SECURE_SSL_REDIRECT="0",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        MEDIA_ROOT=tempfile.mkdtemp(prefix="mikro-bench-media-"),
         DJANGO_SETTINGS_MODULE="config.settings",
     )
     return env

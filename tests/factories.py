@@ -61,7 +61,9 @@ def draft(*, applicant, municipality, programme_year, lines=None, **overrides) -
 
 def override_failed(application: Application, clerk) -> None:
     for result in application.eligibility_results.filter(current=True, outcome="failed"):
-        services.eligibility_override(clerk=clerk, result_id=result.pk, reason="Geprüft, Ausnahme begründet.")
+        services.eligibility_override(
+            clerk=clerk, application_id=application.pk, result_id=result.pk, reason="Geprüft, Ausnahme begründet."
+        )
 
 
 def in_review(*, applicant, municipality, programme_year, clerk=None, **overrides) -> Application:

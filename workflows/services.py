@@ -412,18 +412,20 @@ def application_request_info(*, clerk: AbstractUser, application_id: int, messag
 
 
 @german_records
-def eligibility_override(*, clerk: AbstractUser, result_id: int, reason: str) -> EligibilityResult:
-    """Let a failed rule pass, with a written reason that stays on record."""
+def eligibility_override(*, clerk: AbstractUser, application_id: int, result_id: int, reason: str) -> EligibilityResult:
+    """Let a failed rule of ``application_id`` pass, with a written reason that stays on record."""
     require_role(clerk, Role.CLERK)
     reason = clean_reason(reason, what=_("eine Begründung für die Übersteuerung"))
     with transaction.atomic():
+        application = lock_application(application_id)
+        expect_status(application, S.IN_REVIEW)
         try:
-            result = EligibilityResult.objects.select_related("application").get(pk=result_id, current=True)
+            # The result must belong to this application: an id from another file is refused.
+            result = EligibilityResult.objects.select_for_update().get(
+                pk=result_id, application=application, current=True
+            )
         except EligibilityResult.DoesNotExist:
             raise WorkflowError(_("Das Prüfergebnis wurde nicht gefunden."), code="not_found") from None
-        application = lock_application(result.application_id)
-        expect_status(application, S.IN_REVIEW)
-        result = EligibilityResult.objects.select_for_update().get(pk=result.pk)
         if result.outcome != EligibilityResult.Outcome.FAILED or result.overridden_by_id:
             raise WorkflowError(_("Nur eine nicht erfüllte Regel kann übersteuert werden."), code="not_failed")
         result.overridden_by = clerk

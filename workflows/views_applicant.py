@@ -306,12 +306,13 @@ def applicant_attachment_delete(request, pk: int, attachment_pk: int):
 @login_required
 @role_required(Role.APPLICANT, *OFFICE_ROLES)
 def attachment_download(request, pk: int, attachment_pk: int):
-    """Applicants of the municipality and the programme office may download; others get 404."""
+    """Applicants of the municipality may download; the programme office too, once the
+    application is submitted (a draft is the municipality's own business). Others get 404."""
     application = get_object_or_404(Application.objects.select_related("municipality"), pk=pk)
-    if not user_roles(request.user) & OFFICE_ROLES:
-        allowed, _reason = can_act_for(user=request.user, municipality=application.municipality)
-        if not allowed:
-            raise Http404
+    own, _reason = can_act_for(user=request.user, municipality=application.municipality)
+    office = bool(user_roles(request.user) & OFFICE_ROLES) and application.status != Application.Status.DRAFT
+    if not (own or office):
+        raise Http404
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
     try:
         handle = attachment.file.open("rb")

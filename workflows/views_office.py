@@ -275,7 +275,9 @@ def office_review(request, pk: int):
             application=application,
             task=task,
             form=form,
-            call=lambda data: services.eligibility_override(clerk=user, result_id=result_id, reason=data["reason"]),
+            call=lambda data: services.eligibility_override(
+                clerk=user, application_id=application.pk, result_id=result_id, reason=data["reason"]
+            ),
             done=_("Die Regel ist übersteuert; die Begründung ist protokolliert."),
             next_url=page_url + "#pruefung",
         )

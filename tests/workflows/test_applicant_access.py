@@ -61,12 +61,16 @@ def test_unknown_application_is_404(client_for, applicant, draft, attachment):
 
 
 @pytest.mark.parametrize("persona", ["clerk", "approver", "controller"])
-def test_office_gets_403_on_applicant_pages_but_may_download(request, client_for, persona, draft, attachment):
+def test_office_gets_403_on_applicant_pages_and_404_on_draft_attachments(
+    request, client_for, persona, draft, attachment
+):
     client = client_for(request.getfixturevalue(persona))
     for url in urls_of(draft, attachment):
         status = client.get(url).status_code
         if "anlagen" in url and url.rstrip("/").split("/")[-1].isdigit():
-            assert status == 200, url  # the download
+            # A draft's offers stay with the municipality until it submits (tests/test_permissions.py
+            # shows the office downloading them once submitted).
+            assert status == 404, url
         else:
             assert status == 403, url
     assert client.get(reverse("applicant_application_new")).status_code == 403
@@ -100,7 +104,9 @@ def test_history_hides_internal_office_steps(client_for, applicant, clerk, draft
 
     services.application_submit(user=applicant, application_id=draft.pk)
     failed = EligibilityResult.objects.get(application=draft, rule="deadline", current=True)
-    services.eligibility_override(clerk=clerk, result_id=failed.pk, reason="Interne Begründung zur Frist")
+    services.eligibility_override(
+        clerk=clerk, application_id=draft.pk, result_id=failed.pk, reason="Interne Begründung zur Frist"
+    )
     content = client_for(applicant).get(reverse("applicant_application_detail", kwargs={"pk": draft.pk})).content
     text = content.decode()
     assert "Interne Begründung" not in text

@@ -32,7 +32,7 @@ def perform(action: str, application: Application, *, clerk, approver, result: E
             clerk=clerk, application_id=application.pk, message="Bitte Angebot nachreichen."
         ),
         "eligibility_override": lambda: services.eligibility_override(
-            clerk=clerk, result_id=result.pk, reason="Ausnahme begründet."
+            clerk=clerk, application_id=application.pk, result_id=result.pk, reason="Ausnahme begründet."
         ),
         "recommend": lambda: services.application_recommend(
             clerk=clerk,

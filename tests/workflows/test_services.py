@@ -159,12 +159,14 @@ def test_override_needs_a_reason_and_is_logged(setting, clerk):
     application = factories.in_review(**setting)
     failed = application.eligibility_results.get(current=True, rule="deadline")
     with pytest.raises(WorkflowError, match="Begründung"):
-        services.eligibility_override(clerk=clerk, result_id=failed.pk, reason=" ")
+        services.eligibility_override(clerk=clerk, application_id=application.pk, result_id=failed.pk, reason=" ")
     passed = application.eligibility_results.get(current=True, rule="member_active")
     with pytest.raises(WorkflowError):
-        services.eligibility_override(clerk=clerk, result_id=passed.pk, reason="x")
+        services.eligibility_override(clerk=clerk, application_id=application.pk, result_id=passed.pk, reason="x")
 
-    services.eligibility_override(clerk=clerk, result_id=failed.pk, reason="Fristverlängerung per Erlass.")
+    services.eligibility_override(
+        clerk=clerk, application_id=application.pk, result_id=failed.pk, reason="Fristverlängerung per Erlass."
+    )
 
     failed.refresh_from_db()
     assert failed.overridden_by == clerk

@@ -190,7 +190,9 @@ class Command(BaseCommand):
             if target == "in_review":
                 continue
             for result in application.eligibility_results.filter(current=True, outcome="failed"):
-                services.eligibility_override(clerk=clerk, result_id=result.pk, reason="Demodaten: Ausnahme.")
+                services.eligibility_override(
+                    clerk=clerk, application_id=application.pk, result_id=result.pk, reason="Demodaten: Ausnahme."
+                )
             services.application_recommend(
                 clerk=clerk,
                 application_id=application.pk,
