@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -16,15 +17,20 @@ VAR_DIR = BASE_DIR / "var"
 
 DEBUG = env_bool("DEBUG", default=False)
 
+# Commands that only read the models (writing or checking migrations) need no secret
+# and serve nothing, so they run in any environment; everything else is strict.
+_MODELS_ONLY = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] in (["makemigrations"], ["showmigrations"])
+_STRICT = not DEBUG and not _MODELS_ONLY
+
 # A development key is only acceptable while DEBUG is on; production refuses to
 # start with it, with an empty key or with a short one.
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
-SECRET_KEY = env_str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
-if not DEBUG and (SECRET_KEY in ("", _DEV_SECRET_KEY) or len(SECRET_KEY) < 50):
+SECRET_KEY = env_str("SECRET_KEY", default="" if _STRICT else _DEV_SECRET_KEY)
+if _STRICT and (SECRET_KEY in ("", _DEV_SECRET_KEY) or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off.")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
-if not DEBUG and not ALLOWED_HOSTS:
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=[] if _STRICT else ["127.0.0.1", "localhost"])
+if _STRICT and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -95,3 +95,18 @@ def test_cookies_are_secure_when_debug_is_off():
     assert settings.DEBUG is False
     assert settings.SESSION_COOKIE_SECURE is True
     assert settings.CSRF_COOKIE_SECURE is True
+
+
+def test_migration_commands_need_no_secret_but_serving_does():
+    env = {key: value for key, value in os.environ.items() if key in ("PATH", "HOME", "LANG")}
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr
+    served = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert served.returncode != 0
+    assert "SECRET_KEY" in served.stderr
