@@ -48,6 +48,22 @@ OUTCOME_VARIANTS = {"passed": "success", "failed": "danger", "warning": "warning
 STRUCTURAL_SHORT = {SS.C: "C", SS.D: "D", SS.NONE: gettext_lazy("keine")}
 
 office_roles = role_required(Role.CLERK, Role.APPROVER)
+# The approver's three answers to a recommendation: form, service, its text field, message.
+DECISIONS = {
+    "approve": (
+        ApproveForm,
+        "application_approve",
+        "note",
+        gettext_lazy("Der Antrag ist bewilligt; die Mittel sind gebunden."),
+    ),
+    "reject": (RejectForm, "application_reject", "reason", gettext_lazy("Der Antrag ist abgelehnt.")),
+    "send_back": (
+        SendBackForm,
+        "application_send_back",
+        "reason",
+        gettext_lazy("Der Antrag ist zur erneuten Prüfung an die Sachbearbeitung zurückgegangen."),
+    ),
+}
 
 
 # --- presentation helpers (no rules) ---------------------------------------------------------
@@ -386,51 +402,22 @@ def office_decision(request, pk: int):
     if action in ("claim", "release"):
         return _claim_or_release(request, application, task, action=action, page_url=page_url)
 
-    if action == "approve":
-        form = ApproveForm(request.POST, prefix="approve")
-        response = _run(
-            request,
-            application=application,
-            task=task,
-            form=form,
-            call=lambda data: services.application_approve(
-                approver=user, application_id=application.pk, reason=data["note"]
-            ),
-            done=_("Der Antrag ist bewilligt; die Mittel sind gebunden."),
-            next_url=queue_url,
-        )
-        bound_key = "approve_form"
-    elif action == "reject":
-        form = RejectForm(request.POST, prefix="reject")
-        response = _run(
-            request,
-            application=application,
-            task=task,
-            form=form,
-            call=lambda data: services.application_reject(
-                approver=user, application_id=application.pk, reason=data["reason"]
-            ),
-            done=_("Der Antrag ist abgelehnt."),
-            next_url=queue_url,
-        )
-        bound_key = "reject_form"
-    elif action == "send_back":
-        form = SendBackForm(request.POST, prefix="send_back")
-        response = _run(
-            request,
-            application=application,
-            task=task,
-            form=form,
-            call=lambda data: services.application_send_back(
-                approver=user, application_id=application.pk, reason=data["reason"]
-            ),
-            done=_("Der Antrag ist zur erneuten Prüfung an die Sachbearbeitung zurückgegangen."),
-            next_url=queue_url,
-        )
-        bound_key = "send_back_form"
-    else:
+    if action not in DECISIONS:
         messages.error(request, _("Unbekannte Aktion. Bitte laden Sie die Seite neu."))
         return redirect(page_url)
+    form_class, service_name, text_field, done = DECISIONS[action]
+    form = form_class(request.POST, prefix=action)
+    service = getattr(services, service_name)
+    response = _run(
+        request,
+        application=application,
+        task=task,
+        form=form,
+        call=lambda data: service(approver=user, application_id=application.pk, reason=data[text_field]),
+        done=str(done),
+        next_url=queue_url,
+    )
+    bound_key = f"{action}_form"
 
     if response is not None:
         return response
