@@ -21,7 +21,7 @@ install: $(STAMP)
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py demo_setup
+	DEBUG=1 DEMO_URL=http://$(HOST):$(PORT)/ $(PY) manage.py demo_setup
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

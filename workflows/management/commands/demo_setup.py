@@ -8,6 +8,7 @@ Idempotent: running it again changes nothing that is already there.
 from __future__ import annotations
 
 import datetime
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -114,7 +115,8 @@ class Command(BaseCommand):
             if not Application.objects.exists():
                 self._applications(ProgrammeYear.objects.get(year=this_year))
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Mikroförderung läuft unter http://127.0.0.1:8000/"))
+        url = os.environ.get("DEMO_URL", "http://127.0.0.1:8000/")
+        self.stdout.write(self.style.SUCCESS(f"Mikroförderung läuft unter {url}"))
         self.stdout.write(f"Demo-Konten (Passwort für alle: {DEMO_PASSWORD}):")
         for username, _first, _last, role, ags in DEMO_USERS:
             where = f", Kommune {Municipality.objects.get(ags=ags).name}" if ags else ""
