@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from grants.models import Application, CostType, Municipality, ProgrammeYear
+from grants.models.application import StoredUpload
 
 
 class Payout(ConcurrentTransitionMixin, models.Model):
@@ -208,25 +209,15 @@ def invoice_file_path(instance: InvoiceFile, filename: str) -> str:
     return f"payouts/{payout.application.programme_year.year}/{payout.application_id}/{payout.pk}/{instance.token}"
 
 
-class InvoiceFile(models.Model):
-    """A scan of invoices or proofs of payment; content type checked by content on upload."""
+class InvoiceFile(StoredUpload):
+    """A scan of invoices or proofs of payment."""
 
     payout = models.ForeignKey(Payout, on_delete=models.CASCADE, related_name="files")
-    token = models.CharField(max_length=40, unique=True)
     file = models.FileField(upload_to=invoice_file_path, max_length=200)
-    original_name = models.CharField(_("Dateiname"), max_length=200)
-    content_type = models.CharField(_("Dateityp"), max_length=100)
-    size = models.PositiveIntegerField(_("Größe (Bytes)"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = _("Beleg")
         verbose_name_plural = _("Belege")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class SepaBatch(ConcurrentTransitionMixin, models.Model):

@@ -276,12 +276,12 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{instance.application.programme_year.year}/{instance.application_id}/{instance.token}"
 
 
-class Attachment(models.Model):
-    """An offer or quote; content type checked by content on upload."""
+class StoredUpload(models.Model):
+    """A file a user uploaded: stored under a random token (never the user's file
+    name), with the name, type (checked by content on upload) and size kept beside it.
+    Subclasses add their owner and ``upload_to``."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     token = models.CharField(max_length=40, unique=True)
-    file = models.FileField(upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("Dateiname"), max_length=200)
     content_type = models.CharField(_("Dateityp"), max_length=100)
     size = models.PositiveIntegerField(_("Größe (Bytes)"))
@@ -289,12 +289,22 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("Anlage")
-        verbose_name_plural = _("Anlagen")
+        abstract = True
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Attachment(StoredUpload):
+    """An offer or quote attached to an application."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+
+    class Meta(StoredUpload.Meta):
+        verbose_name = _("Anlage")
+        verbose_name_plural = _("Anlagen")
 
 
 class EligibilityResult(models.Model):
