@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test test-anydate lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt package.json package-lock.json
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -29,6 +29,15 @@ test: install
 	$(PY) -m ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+
+# The non-browser tests once more with the machine's clock moved by libfaketime (Debian
+# package faketime): more than a year ahead, at 22:30 UTC on 31 December (23:30 in Berlin),
+# so that any test or code path that reads the real clock instead of tests/clock.py shows.
+# FAKETIME_AT overrides the instant, e.g. FAKETIME_AT="2028-02-29 12:00:00".
+FAKETIME_AT ?= $(shell echo $$(( $$(date -u +%Y) + 2 ))-12-31 22:30:00)
+test-anydate: install
+	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install faketime"; exit 1; }
+	TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$(FAKETIME_AT)" $(PY) -m pytest --ignore=tests/e2e -p no:cacheprovider
 
 lint: install
 	$(PY) -m ruff check .

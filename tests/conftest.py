@@ -11,8 +11,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from grants.models import (
     CostType,
@@ -25,8 +27,26 @@ from grants.models import (
 )
 from grants.roles import Role
 from grants.services import affiliation_create
+from tests.clock import NOW
 
 PASSWORD = "Test-Passwort-2026"
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """Every test runs at ``tests.clock.NOW`` or at its ``now`` marker's instant, never at the machine's date.
+
+    Autouse fixtures of a scope run before the others of it, so the personas, the
+    programme year and everything a test builds are made at that instant too.
+    """
+    marker = request.node.get_closest_marker("now")
+    destination = marker.args[0] if marker else NOW
+    if isinstance(destination, str):
+        destination = datetime.datetime.fromisoformat(destination)
+    if destination.tzinfo is None:
+        raise ValueError("The now marker needs an aware instant, e.g. 2026-12-31T23:30+01:00.")
+    with time_machine.travel(destination, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -106,15 +126,17 @@ def structural_c(kreis_salzwedel):
 
 @pytest.fixture
 def programme_year(db):
+    """The year of the instant the test runs at (``tests.clock.NOW`` unless it says otherwise)."""
+    number = timezone.localdate().year
     year = ProgrammeYear.objects.create(
-        year=2026,
+        year=number,
         cap_per_municipality=Decimal("5000.00"),
         budget=Decimal("250000.00"),
         max_day_rate=Decimal("850.00"),
-        application_deadline=datetime.date(2026, 9, 30),
-        invoice_deadline=datetime.date(2026, 12, 15),
-        payout_window_start=datetime.date(2026, 1, 1),
-        payout_window_end=datetime.date(2026, 12, 15),
+        application_deadline=datetime.date(number, 9, 30),
+        invoice_deadline=datetime.date(number, 12, 15),
+        payout_window_start=datetime.date(number, 1, 1),
+        payout_window_end=datetime.date(number, 12, 15),
     )
     year.eligible_cost_types.set(CostType.objects.all())
     return year
@@ -180,3 +202,17 @@ def on_postgres(settings):
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files and rendered notices go to a folder of this test's own."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def sepa_debtor(settings):
+    """The programme office's account, so that SEPA batches can be created."""
+    settings.SEPA_DEBTOR_IBAN = "DE89 3704 0044 0532 0130 00"
+    settings.SEPA_DEBTOR_TOWN = "Berlin"

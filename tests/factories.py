@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from grants.models import Application, CostType
 from grants.roles import Role
@@ -16,13 +17,15 @@ from workflows.services import CostLineInput
 
 
 def complete_data(**overrides) -> dict:
+    """A complete application whose project starts in six days and runs for three weeks."""
+    today = timezone.localdate()
     data = {
         "title": "Moderation Dorfwerkstatt Demografie",
         "goals": "Leitbild für die Ortsteile",
         "description": "Zwei moderierte Werkstätten mit Bürgerinnen und Bürgern.",
         "purpose": Application.Purpose.MODERATION,
-        "period_start": datetime.date(2026, 12, 1),
-        "period_end": datetime.date(2026, 12, 20),
+        "period_start": today + datetime.timedelta(days=6),
+        "period_end": today + datetime.timedelta(days=25),
         "requested_amount": Decimal("2550.00"),
         "contact_name": "Anja Antrag",
         "contact_email": "kontakt@gardelegen.example",

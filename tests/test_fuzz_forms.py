@@ -32,6 +32,7 @@ from budgets.models import InvoiceFile, LedgerEntry, Payout
 from grants.models import Application, AuditRecord, CostLine, CostType, ExpenseLine, ProofOfUse
 from tests import factories
 from tests.budgets.test_payouts import PDF, approved_application, open_payout_window
+from tests.clock import TODAY, YEAR
 from tests.test_permissions import diff, snapshot
 from workflows import flows, services
 from workflows.flows import ApplicationFlow
@@ -92,6 +93,8 @@ NASTY = [
     "١٢٣",
     "１２３",
     "½",
+    "²",
+    "١٢",
     "0x10",
     "1_000",
     "31.02.2026",
@@ -99,7 +102,10 @@ NASTY = [
     "00.00.0000",
     "32.13.2026",
     "01.01.0001",
+    "01.01.1900",
+    "31.12.1999",
     "31.12.9999",
+    "01.01.2100",
     "01.01.10000",
     "2026-02-30",
     "2026-13-01",
@@ -541,7 +547,7 @@ def upload(kind: str) -> SimpleUploadedFile:
 INVOICE_FIELDS = {
     "issuer": st.sampled_from(["Moderation Müller GmbH", "Reisebüro Öztürk"]),
     "number": st.from_regex(r"R-[0-9]{1,6}", fullmatch=True),
-    "invoice_date": dates(datetime.date(2026, 1, 1), datetime.date.today()),
+    "invoice_date": dates(datetime.date(YEAR, 1, 1), TODAY),
     "amount": amounts(high="1000.00"),
     "cost_type": cost_type_value,
 }
@@ -621,7 +627,7 @@ def test_request_a_payout(base, approved, media, data, files, more_rows):
 # --- the proof of use -----------------------------------------------------------------------------------
 
 EXPENSE_FIELDS = {
-    "spent_on": dates(datetime.date(2026, 1, 1), datetime.date.today()),
+    "spent_on": dates(datetime.date(YEAR, 1, 1), TODAY),
     "issuer": st.just("Moderation Müller GmbH"),
     "description": st.just("Moderation"),
     "cost_type": cost_type_value,

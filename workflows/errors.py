@@ -11,3 +11,8 @@ class AlreadyCreated(WorkflowError):
     def __init__(self, message: str, *, application_id: int) -> None:
         super().__init__(message, code="already_created")
         self.application_id = application_id
+
+
+def form_error_add(form, error: WorkflowError) -> None:
+    """Show a service's refusal next to the field it is about (its code names the field), else above the form."""
+    form.add_error(error.code if error.code in form.fields else None, error.message)

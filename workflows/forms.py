@@ -7,6 +7,7 @@ eligibility rules, never here.
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import format_day, plausible_range
 from core.forms import GermanDecimalField
 from core.money import money
 from grants.banking import IbanDetails, iban_details
@@ -32,6 +34,7 @@ MAX_CANDIDATES_SHOWN = 8
 AGS_RE = re.compile(r"^\d{8}$")
 AGS_SUFFIX_RE = re.compile(r"\((\d{8})\)\s*$")
 PHONE_RE = re.compile(r"^[0-9+()/.\- ]*$")
+GERMAN_DATE_RE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}\s*$")
 
 
 # --- fields ---------------------------------------------------------------------------
@@ -70,12 +73,45 @@ class DraftBooleanField(EmptyAllowedMixin, forms.BooleanField):
     pass
 
 
-class GermanDateField(EmptyAllowedMixin, forms.DateField):
-    """dd.mm.yyyy as typed in Germany; yyyy-mm-dd as sent by ``<input type="date">``."""
+def validate_plausible_date(value: datetime.date) -> None:
+    """No form takes a date more than ``core.dates.PLAUSIBLE_YEARS`` years from today.
+
+    Beyond that a date is a typing error (01.01.1900, 31.12.9999) and, unchecked, it
+    overflows date arithmetic or lets interest run for a century.
+    """
+    first, last = plausible_range()
+    if not first <= value <= last:
+        raise ValidationError(
+            _("Bitte prüfen Sie das Jahr: Möglich sind Daten vom %(first)s bis zum %(last)s."),
+            code="implausible",
+            params={"first": format_day(first), "last": format_day(last)},
+        )
+
+
+class BoundedDateField(forms.DateField):
+    """dd.mm.yyyy as typed in Germany (yyyy-mm-dd as sent by ``<input type="date">``),
+    within the plausible range; a day that does not exist (31.02.) is named as such."""
 
     input_formats = DATE_INPUT_FORMATS
     widget = forms.DateInput(format="%d.%m.%Y", attrs={"autocomplete": "off", "inputmode": "numeric"})
     default_error_messages = {"invalid": _("Bitte geben Sie ein Datum im Format TT.MM.JJJJ ein, z. B. 01.03.2026.")}
+    default_validators = [validate_plausible_date]
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            if isinstance(value, str) and GERMAN_DATE_RE.match(value):
+                raise ValidationError(
+                    _("Den %(value)s gibt es nicht. Bitte prüfen Sie Tag und Monat."),
+                    code="invalid",
+                    params={"value": value.strip()},
+                ) from None
+            raise
+
+
+class GermanDateField(EmptyAllowedMixin, BoundedDateField):
+    """A date a draft may leave empty."""
 
 
 class GermanAmountField(EmptyAllowedMixin, GermanDecimalField):

@@ -8,7 +8,6 @@ is named next to the field; the service checks them again.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from django import forms
@@ -33,7 +32,6 @@ CHOOSE_FILES_AGAIN = _(
     "Bitte wählen Sie die Belege erneut aus: Aus Sicherheitsgründen behält der Browser ausgewählte Dateien "
     "nicht, wenn das Formular mit Hinweisen zurückkommt. Alle anderen Angaben sind erhalten."
 )
-GERMAN_DATE_RE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}\s*$")
 # Interpolated when shown, not at import: the language is known only per request.
 FILES_HELP = lazy(
     lambda: (
@@ -59,19 +57,7 @@ def _text(label, *, required: bool = True, help_text: str = "", rows: int = 4, *
 
 
 class DateField(GermanDateField):
-    """dd.mm.yyyy; names a date that does not exist (31.02.) as such."""
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except ValidationError:
-            if isinstance(value, str) and GERMAN_DATE_RE.match(value):
-                raise ValidationError(
-                    _("Den %(value)s gibt es nicht. Bitte prüfen Sie Tag und Monat."),
-                    code="invalid",
-                    params={"value": value.strip()},
-                ) from None
-            raise
+    """An optional date (TT.MM.JJJJ)."""
 
 
 class RequiredDateField(DateField):
@@ -377,6 +363,7 @@ class LapseForm(forms.Form):
 
     def clean_application_ids(self) -> list[int]:
         parts = [part.strip() for part in self.cleaned_data["application_ids"].split(",") if part.strip()]
-        if not parts or not all(part.isdigit() for part in parts):
+        # ASCII digits only: str.isdigit() also accepts "²" (int() refuses it) and "١٢" (read as 12).
+        if not parts or not all(part.isascii() and part.isdigit() and len(part) <= 18 for part in parts):
             raise ValidationError(_("Die Liste ist unvollständig angekommen. Bitte laden Sie die Seite neu."))
         return [int(part) for part in parts]

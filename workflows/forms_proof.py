@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import GermanDecimalField
 from grants.models import CostType, ProofOfUse
 from workflows.forms import (
-    DATE_INPUT_FORMATS,
     MAX_AMOUNT,
+    BoundedDateField,
     DraftCharField,
     DraftModelChoiceField,
     GermanAmountField,
@@ -33,12 +33,8 @@ def _textarea(rows: int = 4) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class DateField(forms.DateField):
+class DateField(BoundedDateField):
     """A required date, typed as TT.MM.JJJJ."""
-
-    input_formats = DATE_INPUT_FORMATS
-    widget = forms.DateInput(format="%d.%m.%Y", attrs={"autocomplete": "off", "inputmode": "numeric"})
-    default_error_messages = {"invalid": _("Bitte geben Sie ein Datum im Format TT.MM.JJJJ ein, z. B. 01.03.2026.")}
 
 
 def _amount(label, *, min_value: Decimal, help_text="", required: bool = True) -> forms.DecimalField:

@@ -4,6 +4,7 @@ trail. Shared by the application, payout and proof-of-use services."""
 
 from __future__ import annotations
 
+import datetime
 import functools
 
 from django.conf import settings
@@ -11,12 +12,17 @@ from django.contrib.auth.models import AbstractUser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.dates import format_day
 from grants.models import Application, AuditRecord, Municipality
 from grants.permissions import can_act_for
 from grants.roles import Role, has_role
 from workflows.errors import WorkflowError
 
 MAX_TEXT = 10_000
+# Invoices and expenses of a project lie in its period; a few are dated a little before
+# (an offer invoiced early, flagged for the clerk) or after (the final invoice). Further
+# away than this, the date is a typing error.
+PERIOD_MARGIN_DAYS = 365
 
 
 def lock_application(application_id: int) -> Application:
@@ -61,6 +67,30 @@ def require_applicant(user: AbstractUser, municipality: Municipality) -> None:
     allowed, reason = can_act_for(user=user, municipality=municipality)
     if not allowed or not has_role(user, Role.APPLICANT):
         raise WorkflowError(reason or _("Diese Aktion ist Ihrer Rolle nicht erlaubt."), code="forbidden")
+
+
+def expect_near_period(application: Application, day: datetime.date, *, what: str, code: str) -> None:
+    """Refuse a date of an invoice or expense that cannot belong to the project (``what`` names it)."""
+    if application.period_start is None or application.period_end is None:
+        return
+    margin = datetime.timedelta(days=PERIOD_MARGIN_DAYS)
+    first, last = application.period_start - margin, application.period_end + margin
+    if not first <= day <= last:
+        raise WorkflowError(
+            _(
+                "%(what)s ist auf den %(day)s datiert. Das passt nicht zum Durchführungszeitraum %(start)s bis "
+                "%(end)s; möglich sind Daten vom %(first)s bis zum %(last)s. Bitte prüfen Sie das Datum."
+            )
+            % {
+                "what": what,
+                "day": format_day(day),
+                "start": format_day(application.period_start),
+                "end": format_day(application.period_end),
+                "first": format_day(first),
+                "last": format_day(last),
+            },
+            code=code,
+        )
 
 
 def clean_reason(text: str, *, what: str) -> str:

@@ -59,7 +59,15 @@ from grants.services import number_next
 from reports.models import Notice
 from workflows.attachments import MAX_ATTACHMENTS, check_upload, clean_file_name
 from workflows.errors import WorkflowError
-from workflows.guards import MAX_TEXT, clean_reason, german_records, lock_application, require_applicant, require_role
+from workflows.guards import (
+    MAX_TEXT,
+    clean_reason,
+    expect_near_period,
+    german_records,
+    lock_application,
+    require_applicant,
+    require_role,
+)
 from workflows.notices import notice_issue
 
 S = Application.Status
@@ -68,6 +76,8 @@ B = SepaBatch.Status
 PAYOUT_NUMBER_PREFIX = "MA"
 SEPA_NUMBER_PREFIX = "SEPA"
 MAX_INVOICES = 50
+# A requested execution date further ahead is a typing error; banks accept a few weeks ahead.
+SEPA_MAX_EXECUTION_DAYS = 30
 MAX_FILES = MAX_ATTACHMENTS
 
 
@@ -268,6 +278,12 @@ def _check_window(programme_year: ProgrammeYear) -> None:
 def _check_invoices_against_application(application: Application, invoices: list[InvoiceInput]) -> None:
     eligible = set(application.programme_year.eligible_cost_types.values_list("pk", flat=True))
     for invoice in invoices:
+        expect_near_period(
+            application,
+            invoice.invoice_date,
+            what=_("Die Rechnung %(number)s") % {"number": invoice.number},
+            code="invoice_date",
+        )
         if invoice.cost_type.pk not in eligible:
             raise WorkflowError(
                 _("Die Kostenart »%(cost_type)s« der Rechnung %(number)s ist %(year)s nicht förderfähig.")
@@ -662,6 +678,13 @@ def sepa_batch_create(*, approver: AbstractUser, execution_date: datetime.date |
     execution_date = execution_date or today
     if execution_date < today:
         raise WorkflowError(_("Der Ausführungstermin darf nicht in der Vergangenheit liegen."), code="execution_date")
+    latest = today + datetime.timedelta(days=SEPA_MAX_EXECUTION_DAYS)
+    if execution_date > latest:
+        raise WorkflowError(
+            _("Der Ausführungstermin darf höchstens %(days)d Tage in der Zukunft liegen, also bis zum %(latest)s.")
+            % {"days": SEPA_MAX_EXECUTION_DAYS, "latest": f"{latest:%d.%m.%Y}"},
+            code="execution_date",
+        )
     with transaction.atomic():
         # Lock every released payout (in id order: two creators queue, never deadlock),
         # then ask again which are in no batch. A batch created while this one waited for

@@ -37,6 +37,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +51,15 @@ from grants.roles import Role
 from grants.services import number_next
 from reports.models import Notice
 from workflows.errors import WorkflowError
-from workflows.guards import MAX_TEXT, clean_reason, german_records, lock_application, require_applicant, require_role
+from workflows.guards import (
+    MAX_TEXT,
+    clean_reason,
+    expect_near_period,
+    german_records,
+    lock_application,
+    require_applicant,
+    require_role,
+)
 from workflows.notices import notice_issue
 from workflows.notifications import notify_applicant
 
@@ -61,6 +70,8 @@ WITH_PROOF = [S.APPROVED, S.PAID]
 REFUND_NUMBER_PREFIX = "RF"
 # The refund is due this many days after the notice (Rückforderungsbescheid).
 REFUND_DUE_DAYS = 30
+# A later time limit is a typing error; a longer arrangement is a deferral, not a due date.
+REFUND_MAX_DUE_DAYS = 365
 # The "due soon" reminder goes out this many days before the due date.
 DUE_SOON_DAYS = 14
 MAX_EXPENSES = 100
@@ -409,6 +420,13 @@ def _write(
     _expect(proof, *ProofOfUse.WITH_APPLICANT)
     _expect_granted(application)
     _check_revision(proof, revision)
+    for expense in expenses:
+        expect_near_period(
+            application,
+            expense.spent_on,
+            what=_("Die Ausgabe »%(description)s«") % {"description": expense.description},
+            code="expense_date",
+        )
     proof.report = report
     proof.expenses.all().delete()
     ExpenseLine.objects.bulk_create(
@@ -623,19 +641,35 @@ def proof_claim_refund(
     amount = money(amount)
     today = timezone.localdate()
     arises_on = arises_on or today
-    due_on = due_on or arises_on + datetime.timedelta(days=REFUND_DUE_DAYS)
     if amount <= ZERO:
         raise WorkflowError(_("Der Rückforderungsbetrag muss größer als 0 € sein."), code="amount")
     if arises_on > today:
         raise WorkflowError(_("Der Erstattungsanspruch kann nicht in der Zukunft entstehen."), code="arises_on")
+    due_on = due_on or arises_on + datetime.timedelta(days=REFUND_DUE_DAYS)
     if due_on < arises_on:
         raise WorkflowError(_("Die Zahlungsfrist darf nicht vor der Entstehung des Anspruchs enden."), code="due_on")
+    if due_on > arises_on + datetime.timedelta(days=REFUND_MAX_DUE_DAYS):
+        raise WorkflowError(
+            _("Die Zahlungsfrist darf höchstens %(days)d Tage nach der Entstehung des Anspruchs enden.")
+            % {"days": REFUND_MAX_DUE_DAYS},
+            code="due_on",
+        )
     with transaction.atomic():
         proof = _lock_proof(proof_id)
         application = proof.application
         _expect(proof, PS.IN_REVIEW)
         _expect_granted(application)
         _refuse_open_payouts(application)
+        first_paid = application.payouts.filter(status=Payout.Status.PAID).aggregate(first=Min("value_date"))["first"]
+        if first_paid is not None and arises_on < first_paid:
+            raise WorkflowError(
+                _(
+                    "Der Erstattungsanspruch kann nicht vor der ersten Auszahlung am %(paid)s entstehen, "
+                    "die er zurückfordert."
+                )
+                % {"paid": f"{first_paid:%d.%m.%Y}"},
+                code="arises_on",
+            )
         figures = proof_figures(proof=proof)
         recognised = _recognised(figures, recognised_amount)
         figures = proof_figures(proof=proof, recognised_amount=recognised)

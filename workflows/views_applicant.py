@@ -24,7 +24,7 @@ from grants.roles import Role, user_roles
 from grants.selectors import municipalities_of_user
 from reports.selectors import notices_of_application
 from workflows.attachments import attachment_add, attachment_delete
-from workflows.errors import AlreadyCreated, WorkflowError
+from workflows.errors import AlreadyCreated, WorkflowError, form_error_add
 from workflows.forms import (
     COST_LINE_PREFIX,
     AnswerForm,
@@ -176,7 +176,7 @@ def applicant_application_new(request):
         messages.info(request, repeated.message)
         return redirect("applicant_application_edit", pk=repeated.application_id)
     except WorkflowError as error:
-        form.add_error(None, error.message)
+        form_error_add(form, error)
         return _render_form(request, form=form, formset=formset, programme_year=programme_year)
 
     if form_ok and lines_ok:
@@ -230,7 +230,7 @@ def applicant_application_edit(request, pk: int):
     except WorkflowError as error:
         if error.code == "stale":
             # Keep what was typed on the page, but do not overwrite the newer version.
-            form.add_error(None, error.message)
+            form_error_add(form, error)
             return _render_form(request, form=form, formset=formset, application=application)
         messages.error(request, error.message)
         return redirect(_detail_url(application))
@@ -413,7 +413,7 @@ def applicant_application_answer(request, pk: int):
         )
     except WorkflowError as error:
         if error.code in ("stale", "reason_missing", "too_long"):
-            answer_form.add_error(None, error.message)
+            form_error_add(answer_form, error)
             return _render_detail(request, application, answer_form=answer_form)
         messages.error(request, error.message)
         return redirect(_detail_url(application))

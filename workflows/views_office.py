@@ -24,7 +24,7 @@ from grants.models import Application, StructuralStatus
 from grants.permissions import role_required
 from grants.roles import Role, has_role
 from workflows import flows, selectors, services
-from workflows.errors import WorkflowError
+from workflows.errors import WorkflowError, form_error_add
 from workflows.flows import ApplicationFlow
 from workflows.forms_office import (
     ApproveForm,
@@ -164,7 +164,7 @@ def _run(
     try:
         call(form.cleaned_data)
     except WorkflowError as error:
-        form.add_error(None, error.message)
+        form_error_add(form, error)
         return None
     flows.sync_tasks_for(application, actor=request.user)
     messages.success(request, done)

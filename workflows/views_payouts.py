@@ -36,7 +36,7 @@ from grants.models import Application, AuditRecord, ProgrammeYear
 from grants.permissions import can_act_for, role_required
 from grants.roles import Role, has_role, user_roles
 from workflows import budget, payouts
-from workflows.errors import WorkflowError
+from workflows.errors import WorkflowError, form_error_add
 from workflows.forms_payouts import (
     INVOICE_FIELDS,
     INVOICE_PREFIX,
@@ -283,7 +283,7 @@ def applicant_payout_new(request, pk: int):
             if error.code in ("file_type", "file_empty", "file_too_large", "too_many_files", "no_files"):
                 form.add_error("files", error.message)
             else:
-                form.add_error(None, error.message)
+                form_error_add(form, error)
         else:
             messages.success(
                 request,
@@ -361,7 +361,7 @@ def applicant_payout_detail(request, pk: int, payout_pk: int):
             try:
                 payouts.payout_resubmit(user=request.user, payout_id=payout.pk, answer=form.cleaned_data["answer"])
             except WorkflowError as error:
-                form.add_error(None, error.message)
+                form_error_add(form, error)
             else:
                 messages.success(request, _("Ihre Antwort wurde übermittelt. Die Geschäftsstelle prüft erneut."))
                 return redirect(_applicant_payout_url(payout))
@@ -499,7 +499,7 @@ def _office_action(request, payout: Payout, *, form, call: Callable[[dict], obje
         try:
             call(form.cleaned_data)
         except WorkflowError as error:
-            form.add_error(None, error.message)
+            form_error_add(form, error)
         else:
             messages.success(request, done)
             return redirect("payout_queue")
@@ -634,7 +634,7 @@ def sepa_overview(request):
         try:
             batch = payouts.sepa_batch_create(approver=request.user, execution_date=data["execution_date"])
         except WorkflowError as error:
-            form.add_error(None, error.message)
+            form_error_add(form, error)
         else:
             messages.success(
                 request,
@@ -687,7 +687,7 @@ def sepa_batch_detail(request, pk: int):
                     user=request.user, batch_id=batch.pk, value_date=form.cleaned_data["value_date"]
                 )
             except WorkflowError as error:
-                form.add_error(None, error.message)
+                form_error_add(form, error)
             else:
                 messages.success(
                     request,
@@ -764,7 +764,7 @@ def budget_lapse(request, year: int):
                 application_ids=form.cleaned_data["application_ids"],
             )
         except WorkflowError as error:
-            form.add_error(None, error.message)
+            form_error_add(form, error)
         else:
             if result.lapsed:
                 messages.success(

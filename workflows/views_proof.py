@@ -22,7 +22,7 @@ from grants.models import Application, ProofOfUse
 from grants.permissions import can_act_for, role_required
 from grants.roles import Role
 from workflows import proof_of_use as services
-from workflows.errors import WorkflowError
+from workflows.errors import WorkflowError, form_error_add
 from workflows.forms_proof import (
     EXPENSE_PREFIX,
     AcceptForm,
@@ -110,7 +110,7 @@ def proof_applicant(request, pk: int):
         if error.code in ("wrong_state", "application_state", "forbidden", "not_found"):
             messages.error(request, error.message)
             return redirect("proof_applicant", pk=application.pk)
-        form.add_error(None, error.message)
+        form_error_add(form, error)
         return _applicant_page(request, application, form=form, formset=formset)
     if submit:
         messages.success(
@@ -267,7 +267,7 @@ def proof_office_review(request, pk: int):
         if form is None:
             messages.error(request, error.message)
             return redirect(page_url)
-        form.add_error(None, error.message)
+        form_error_add(form, error)
     if form is not None and form.errors:
         return _office_page(request, _office_proof_or_404(pk), bound={key: form})
     messages.success(request, done)

@@ -54,7 +54,7 @@ def test_submitting_with_errors_keeps_the_input_and_explains_in_german(
     summary = page.get_by_role("alert").filter(has_text="Bitte prüfen Sie Ihre Angaben.")
     for text in (
         "Titel des Vorhabens: Bitte geben Sie einen Titel an; ohne Titel kann nichts gespeichert werden.",
-        "Beginn des Vorhabens: Bitte geben Sie ein Datum im Format TT.MM.JJJJ ein, z. B. 01.03.2026.",
+        "Beginn des Vorhabens: Den 31.02.2026 gibt es nicht. Bitte prüfen Sie Tag und Monat.",
         "E-Mail der Ansprechperson: Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@kommune.de.",
     ):
         expect(summary.get_by_role("link", name=text)).to_be_visible()

@@ -4,11 +4,11 @@ when the proof of use is overdue."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal as D
 from io import BytesIO
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from reports.models import Notice
@@ -65,7 +65,7 @@ def test_a_refund_claim_issues_its_notice(partly_paid, applicant, clerk, django_
             proof_id=proof.pk,
             amount=D("200.00"),
             reason="Nicht verausgabt.",
-            arises_on=datetime.date(2026, 11, 2),
+            arises_on=timezone.localdate(),
         )
     notice = Notice.objects.get(application=partly_paid, kind=Notice.Kind.REFUND_CLAIM)
     content = text_of(notice)

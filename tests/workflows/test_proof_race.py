@@ -15,6 +15,7 @@ from budgets.models import LedgerEntry, RefundClaim
 from grants.models import AuditRecord, ProofOfUse
 from tests.budgets.test_payouts import approved_application, open_payout_window
 from tests.budgets.test_sepa_race import run_in_parallel
+from tests.clock import berlin
 from tests.workflows.test_proof_services import expense, in_review, pay
 from workflows import proof_of_use as proofs
 
@@ -42,11 +43,14 @@ def partly_paid(on_postgres, applicant, gardelegen, programme_year, active_membe
     return application
 
 
-def test_the_same_refund_booked_twice_in_parallel_is_booked_once(partly_paid, applicant, clerk, approver):
+@pytest.mark.now("2026-02-02T10:00+01:00")  # paid in February, claimed on 02.03., booked on 01.04.
+def test_the_same_refund_booked_twice_in_parallel_is_booked_once(partly_paid, applicant, clerk, approver, clock):
+    clock.move_to(berlin(2026, 3, 2, 10))
     proof = in_review(partly_paid, applicant, clerk, expense("800.00"))
     claim = proofs.proof_claim_refund(
         clerk=clerk, proof_id=proof.pk, amount=Decimal("200.00"), reason="x", arises_on=datetime.date(2026, 3, 2)
     )
+    clock.move_to(berlin(2026, 4, 2, 10))
 
     booked, refused = run_in_parallel(
         [

@@ -26,6 +26,7 @@ from budgets.selectors import (
 from grants.models import Application, AuditRecord, CostType, ProofOfUse
 from grants.models.proof import add_months, proof_due_date
 from tests.budgets.test_payouts import approved_application, open_payout_window, released
+from tests.clock import berlin
 from workflows import payouts
 from workflows import proof_of_use as proofs
 from workflows.errors import WorkflowError
@@ -362,9 +363,11 @@ def test_no_final_review_while_a_payout_is_open(partly_paid, applicant, clerk, a
 # --- refund claims --------------------------------------------------------------------------
 
 
+@pytest.mark.now("2026-02-02T10:00+01:00")  # paid in February, claimed on 02.03., booked later
 def test_refund_claim_path_with_ledger_sums_equal_to_the_figures(
-    partly_paid, applicant, clerk, approver, programme_year, gardelegen, django_capture_on_commit_callbacks
+    partly_paid, applicant, clerk, approver, programme_year, gardelegen, django_capture_on_commit_callbacks, clock
 ):
+    clock.move_to(berlin(2026, 3, 2, 10))
     proof = in_review(partly_paid, applicant, clerk, expense("800.00"))
     with django_capture_on_commit_callbacks(execute=True):
         claim = proofs.proof_claim_refund(
@@ -397,6 +400,7 @@ def test_refund_claim_path_with_ledger_sums_equal_to_the_figures(
 
     # The money arrives on 01.04.2026: 30 days (02.03.–31.03.) at 1.27 + 5 = 6.27 %:
     #   200 × 6.27 × 30 / 36500 = 1.03068… → 1.03
+    clock.move_to(berlin(2026, 4, 2, 10))
     with django_capture_on_commit_callbacks(execute=True):
         claim = proofs.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=datetime.date(2026, 4, 1))
     claim.refresh_from_db()
@@ -476,7 +480,9 @@ def test_refund_claim_refusals(partly_paid, applicant, clerk, amount, arises_in_
     assert ledger(partly_paid)["release"] == D("0.00")
 
 
-def test_refund_booking_refusals(partly_paid, applicant, clerk, controller):
+@pytest.mark.now("2026-02-02T10:00+01:00")  # paid in February, claimed on 02.03., booked later
+def test_refund_booking_refusals(partly_paid, applicant, clerk, controller, clock):
+    clock.move_to(berlin(2026, 3, 5, 10))
     proof = in_review(partly_paid, applicant, clerk)
     claim = proofs.proof_claim_refund(
         clerk=clerk, proof_id=proof.pk, amount=D("10.00"), reason="x", arises_on=datetime.date(2026, 3, 2)
@@ -493,7 +499,9 @@ def test_refund_booking_refusals(partly_paid, applicant, clerk, controller):
     assert not LedgerEntry.objects.filter(kind="refund").exists()
 
 
-def test_paid_on_the_day_the_claim_arose_bears_no_interest(partly_paid, applicant, clerk):
+@pytest.mark.now("2026-02-02T10:00+01:00")  # paid in February, claimed on 02.03., booked later
+def test_paid_on_the_day_the_claim_arose_bears_no_interest(partly_paid, applicant, clerk, clock):
+    clock.move_to(berlin(2026, 3, 2, 10))
     proof = in_review(partly_paid, applicant, clerk)
     claim = proofs.proof_claim_refund(
         clerk=clerk, proof_id=proof.pk, amount=D("10.00"), reason="x", arises_on=datetime.date(2026, 3, 2)
@@ -502,12 +510,15 @@ def test_paid_on_the_day_the_claim_arose_bears_no_interest(partly_paid, applican
     assert claim.interest_amount == D("0.00")
 
 
-def test_interest_stays_pending_until_the_base_rate_is_loaded(partly_paid, applicant, clerk):
+@pytest.mark.now("2025-11-03T10:00+01:00")
+def test_interest_stays_pending_until_the_base_rate_is_loaded(partly_paid, applicant, clerk, clock):
     BaseRate.objects.filter(valid_from__gte=datetime.date(2026, 1, 1)).delete()
+    clock.move_to(berlin(2025, 12, 1, 10))
     proof = in_review(partly_paid, applicant, clerk)
     claim = proofs.proof_claim_refund(
         clerk=clerk, proof_id=proof.pk, amount=D("1000.00"), reason="x", arises_on=datetime.date(2025, 12, 1)
     )
+    clock.move_to(berlin(2026, 1, 15, 10))
     claim = proofs.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=datetime.date(2026, 1, 15))
     claim.refresh_from_db()
     # The money is in the ledger at once; only the interest waits.

@@ -16,6 +16,7 @@ from django.utils import timezone
 from budgets.models import LedgerEntry, RefundClaim
 from grants.models import Application, CostType, ExpenseLine, ProofOfUse
 from tests.budgets.test_payouts import approved_application, open_payout_window
+from tests.clock import berlin
 from tests.workflows.test_proof_services import in_review, pay, submitted
 from workflows import proof_of_use as proofs
 
@@ -193,8 +194,10 @@ def test_clerk_starts_review_and_accepts(approved, applicant, clerk, client_for)
     assert LedgerEntry.objects.filter(application=approved, kind="release").count() == 1
 
 
-def test_clerk_claims_a_refund_and_books_it(approved, applicant, clerk, approver, client_for):
+@pytest.mark.now("2026-02-02T10:00+01:00")  # paid in February, claimed on 02.03., booked on 01.04.
+def test_clerk_claims_a_refund_and_books_it(approved, applicant, clerk, approver, client_for, clock):
     pay(approved, applicant=applicant, clerk=clerk, approver=approver, amount="1000.00")
+    clock.move_to(berlin(2026, 3, 2, 10))
     proof = in_review(approved, applicant, clerk)
     client = client_for(clerk)
 
@@ -219,6 +222,8 @@ def test_clerk_claims_a_refund_and_books_it(approved, applicant, clerk, approver
     listing = client.get(reverse("proof_office_list")).content.decode()
     assert claim.number in listing
 
+    clock.move_to(berlin(2026, 4, 2, 10))
+    client = client_for(clerk)  # a new day, a new session
     response = client.post(review_url(proof), {"action": "book", "book-paid_on": "01.04.2026"})
     assert response.status_code == 302
     claim.refresh_from_db()
