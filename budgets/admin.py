@@ -34,5 +34,7 @@ class RefundClaimAdmin(ReadOnlyAdmin):
 
 @admin.register(BaseRate)
 class BaseRateAdmin(ReadOnlyAdmin):
-    # New rates come from the published table (manage.py load_base_rates), never typed in.
-    list_display = ["valid_from", "rate"]
+    # New rates are entered on the application's own page (/verwaltung/basiszinssatz/),
+    # which checks the half-year order under a lock; here they are only shown.
+    list_display = ["valid_from", "rate", "source", "published_on", "created_by"]
+    list_select_related = ["created_by"]

@@ -11,11 +11,13 @@ Basiszinssatz of the newest row whose ``valid_from`` is not after that day; a ne
 Basiszinssatz counts as it is (-0.88 % gives 4.12 %). The exact sum over all days is
 rounded once, at the end, with ``core.money.money`` (half up).
 
-The published rates are data (``budgets/data/basiszinssatz.csv``, one row per half-year
-as published by the Deutsche Bundesbank), loaded into ``BaseRate`` by the migration
-``budgets.0004_load_base_rates`` and, after a new publication, by
-``manage.py load_base_rates``. Interest for a day after the last known half-year is
-refused rather than guessed.
+The published rates are data in the table ``BaseRate``, one row per half-year as
+published by the Deutsche Bundesbank. The history since 2002 ships with the application
+(``budgets/data/basiszinssatz.csv``, loaded by migrations and by
+``manage.py load_base_rates``); each later publication is entered by an administrator on
+the page "Basiszinssatz" (``budgets.base_rates``). Interest for a day after the last
+known half-year is refused rather than guessed; ``interest_provisional`` says what is
+known so far and from which day the rate is missing.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from budgets.models import BaseRate
 from core.errors import DomainError
-from core.money import format_eur, money
+from core.money import format_eur, format_percent, money
 
 RATES_FILE = Path(__file__).resolve().parent / "data" / "basiszinssatz.csv"
 # § 49a Abs. 3 Satz 1 VwVfG: five percentage points above the Basiszinssatz.
@@ -38,6 +41,11 @@ SURCHARGE_POINTS = Decimal("5")
 DAYS_PER_YEAR = 365
 # § 247 Abs. 1 BGB: the rate changes on 1 January and 1 July.
 CHANGE_MONTHS = (1, 7)
+# Beyond these a value is a typing error, not a publication: since 2002 the rate lay
+# between -0.88 and 3.62. The same bounds hold for the page and for the shipped file.
+RATE_MIN = Decimal("-10.00")
+RATE_MAX = Decimal("20.00")
+BUNDESBANK_SOURCE = "Deutsche Bundesbank, Basiszinssatz nach § 247 BGB"
 
 Rates = list[tuple[datetime.date, Decimal]]
 
@@ -115,13 +123,103 @@ def interest_for(*, principal: Decimal, start: datetime.date, end: datetime.date
     return money(exact)
 
 
+def half_year_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, 1, 1) if day.month < 7 else datetime.date(day.year, 7, 1)
+
+
 def half_year_end(day: datetime.date) -> datetime.date:
     return datetime.date(day.year, 6, 30) if day.month < 7 else datetime.date(day.year, 12, 31)
+
+
+def next_half_year(day: datetime.date) -> datetime.date:
+    """The first day of the half-year after the one ``day`` lies in."""
+    return half_year_end(day) + datetime.timedelta(days=1)
+
+
+def is_half_year_start(day: datetime.date) -> bool:
+    return day.day == 1 and day.month in CHANGE_MONTHS
+
+
+def rate_is_plausible(rate: Decimal) -> bool:
+    """A percentage with at most two decimals within ``RATE_MIN`` and ``RATE_MAX``."""
+    # The range first: quantizing a huge value (1E+100) would raise instead of answering.
+    return rate.is_finite() and RATE_MIN <= rate <= RATE_MAX and rate == rate.quantize(Decimal("0.01"))
 
 
 def known_until(rates: Rates) -> datetime.date | None:
     """The last day the table covers: the end of the half-year of its newest row."""
     return half_year_end(max(rates)[0]) if rates else None
+
+
+def missing_from(*, rates: Rates, start: datetime.date, end: datetime.date) -> datetime.date | None:
+    """The first interest day (``start`` up to the day before ``end``) after the table's end, or None."""
+    if end <= start:
+        return None
+    covered = known_until(rates)
+    if covered is None:
+        return start
+    if end - datetime.timedelta(days=1) <= covered:
+        return None
+    return max(start, covered + datetime.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class ProvisionalInterest:
+    """The interest of the days whose Basiszinssatz is known; the days from ``missing_from``
+    on are left out until their rate is published (None: every day is known)."""
+
+    amount: Decimal
+    periods: list[InterestPeriod]
+    missing_from: datetime.date | None
+
+    @property
+    def days(self) -> int:
+        return sum(period.days for period in self.periods)
+
+    @property
+    def first(self) -> datetime.date | None:
+        return self.periods[0].first if self.periods else None
+
+    @property
+    def last(self) -> datetime.date | None:
+        return self.periods[-1].last if self.periods else None
+
+    @property
+    def description(self) -> str:
+        """In German, e.g. "vorläufig 3,45 € für 120 Zinstage vom 02.03.2026 bis 30.06.2026; …"."""
+        values = {"amount": format_eur(self.amount), "days": self.days}
+        if self.days == 1:
+            text = _("vorläufig %(amount)s für 1 Zinstag am %(first)s") % {**values, "first": f"{self.first:%d.%m.%Y}"}
+        elif self.days:
+            text = _("vorläufig %(amount)s für %(days)d Zinstage vom %(first)s bis %(last)s") % {
+                **values,
+                "first": f"{self.first:%d.%m.%Y}",
+                "last": f"{self.last:%d.%m.%Y}",
+            }
+        else:
+            text = _("vorläufig %(amount)s, noch für keinen Zinstag ist der Basiszinssatz bekannt") % values
+        if self.missing_from is not None:
+            text += "; " + _("für die Zeit ab %(day)s fehlt der Basiszinssatz") % {
+                "day": f"{self.missing_from:%d.%m.%Y}"
+            }
+        return text
+
+
+def interest_provisional(
+    *, principal: Decimal, start: datetime.date, end: datetime.date, rates: Rates
+) -> ProvisionalInterest:
+    """Interest from ``start`` up to the last day before ``end`` that ``rates`` cover.
+
+    The later days bear interest too, at a rate not yet published: they are left out,
+    never guessed, and ``missing_from`` names the first of them.
+    """
+    gap = missing_from(rates=rates, start=start, end=end)
+    stop = end if gap is None else gap
+    return ProvisionalInterest(
+        amount=interest_for(principal=principal, start=start, end=stop, rates=rates),
+        periods=interest_periods(start=start, end=stop, rates=rates),
+        missing_from=gap,
+    )
 
 
 def parse_base_rates(text: str) -> Rates:
@@ -147,15 +245,15 @@ def parse_base_rates(text: str) -> Rates:
             rate = Decimal(row[1].strip())
         except (ValueError, InvalidOperation):
             raise ValueError(f"Line {number}: {','.join(row)!r} is not 'YYYY-MM-DD,rate'.") from None
-        if valid_from.day != 1 or valid_from.month not in CHANGE_MONTHS:
+        if not is_half_year_start(valid_from):
             raise ValueError(f"Line {number}: the Basiszinssatz changes only on 1 January and 1 July.")
-        if not rate.is_finite() or rate != rate.quantize(Decimal("0.01")) or abs(rate) >= 100:
-            raise ValueError(f"Line {number}: the rate must be a percentage with at most two decimals.")
-        if rates:
-            previous = rates[-1][0]
-            expected = (
-                datetime.date(previous.year, 7, 1) if previous.month == 1 else datetime.date(previous.year + 1, 1, 1)
+        if not rate_is_plausible(rate):
+            raise ValueError(
+                f"Line {number}: the rate must be a percentage with at most two decimals, "
+                f"from {RATE_MIN} to {RATE_MAX}."
             )
+        if rates:
+            expected = next_half_year(rates[-1][0])
             if valid_from != expected:
                 raise ValueError(f"Line {number}: expected the half-year starting {expected.isoformat()}.")
         rates.append((valid_from, rate))
@@ -169,9 +267,6 @@ def read_rates_file(path: Path = RATES_FILE) -> Rates:
 def describe(*, principal: Decimal, periods: list[InterestPeriod], interest: Decimal) -> str:
     """The calculation in German, as it is recorded on the claim and shown to the municipality."""
 
-    def percent(value: Decimal) -> str:
-        return f"{value:.2f}".replace(".", ",") + " %"
-
     lines = [
         _("Zinsen nach § 49a Abs. 3 VwVfG auf %(principal)s (5 Prozentpunkte über dem Basiszinssatz, act/365):")
         % {"principal": format_eur(principal)}
@@ -183,8 +278,8 @@ def describe(*, principal: Decimal, periods: list[InterestPeriod], interest: Dec
                 "first": f"{period.first:%d.%m.%Y}",
                 "last": f"{period.last:%d.%m.%Y}",
                 "days": period.days,
-                "rate": percent(period.rate),
-                "base": percent(period.base_rate),
+                "rate": format_percent(period.rate),
+                "base": format_percent(period.base_rate),
             }
         )
     if not periods:
@@ -197,8 +292,6 @@ def describe(*, principal: Decimal, periods: list[InterestPeriod], interest: Dec
 
 
 def base_rates() -> Rates:
-    from budgets.models import BaseRate
-
     return [(row.valid_from, row.rate) for row in BaseRate.objects.order_by("valid_from")]
 
 
@@ -208,10 +301,8 @@ def base_rates_load(*, rates: Rates) -> int:
     A published rate never changes: a row that differs from the database is refused
     (a typo in the file must not rewrite interest already computed).
     """
-    from budgets.models import BaseRate
-
     with transaction.atomic():
-        existing = {row.valid_from: row.rate for row in BaseRate.objects.select_for_update()}
+        existing = {row.valid_from: row.rate for row in BaseRate.objects.select_for_update().order_by("valid_from")}
         for valid_from, rate in rates:
             if valid_from in existing and existing[valid_from] != rate:
                 raise InterestError(
@@ -219,7 +310,11 @@ def base_rates_load(*, rates: Rates) -> int:
                     % {"day": f"{valid_from:%d.%m.%Y}", "old": existing[valid_from], "new": rate},
                     code="base_rate_conflict",
                 )
-        new = [BaseRate(valid_from=valid_from, rate=rate) for valid_from, rate in rates if valid_from not in existing]
+        new = [
+            BaseRate(valid_from=valid_from, rate=rate, source=BUNDESBANK_SOURCE)
+            for valid_from, rate in rates
+            if valid_from not in existing
+        ]
         BaseRate.objects.bulk_create(new)
     return len(new)
 
@@ -234,22 +329,26 @@ class Interest:
 def claim_interest(*, principal: Decimal, start: datetime.date, end: datetime.date) -> Interest:
     """Interest on a refund claim with the rates in the database; refuses days the table does not cover."""
     rates = base_rates()
-    if end > start:
-        last_day = end - datetime.timedelta(days=1)
+    if missing_from(rates=rates, start=start, end=end) is not None:
         covered = known_until(rates)
-        if covered is None or last_day > covered:
-            missing = covered + datetime.timedelta(days=1) if covered else start
-            raise InterestError(
-                _(
-                    "Die Zinsen können noch nicht berechnet werden: Der Basiszinssatz ab dem %(day)s ist nicht "
-                    "hinterlegt. Bitte die Tabelle budgets/data/basiszinssatz.csv um die Veröffentlichung der "
-                    "Deutschen Bundesbank ergänzen und »manage.py load_base_rates« ausführen."
-                )
-                % {"day": f"{missing:%d.%m.%Y}"},
-                code="base_rate_missing",
+        # The half-year to be entered next, which may lie before the claim arose.
+        missing = covered + datetime.timedelta(days=1) if covered else start
+        raise InterestError(
+            _(
+                "Die Zinsen können noch nicht berechnet werden: Der Basiszinssatz ab dem %(day)s ist nicht "
+                "hinterlegt. Die Administration trägt ihn nach der Bekanntgabe der Deutschen Bundesbank auf der "
+                "Seite »Basiszinssatz« ein; danach lassen sich die Zinsen berechnen."
             )
+            % {"day": f"{missing:%d.%m.%Y}"},
+            code="base_rate_missing",
+        )
     periods = interest_periods(start=start, end=end, rates=rates)
     amount = interest_for(principal=principal, start=start, end=end, rates=rates)
     return Interest(
         amount=amount, periods=periods, calculation=describe(principal=principal, periods=periods, interest=amount)
     )
+
+
+def claim_interest_provisional(*, principal: Decimal, start: datetime.date, end: datetime.date) -> ProvisionalInterest:
+    """``interest_provisional`` with the rates in the database."""
+    return interest_provisional(principal=principal, start=start, end=end, rates=base_rates())

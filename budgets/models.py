@@ -366,20 +366,42 @@ class BaseRate(models.Model):
     """The Basiszinssatz per § 247 BGB as published by the Deutsche Bundesbank.
 
     One row per half-year (1 January, 1 July), also when the rate stayed the same, so
-    the table says how far it is known. Loaded from ``budgets/data/basiszinssatz.csv``
-    (see ``budgets.interest``); kept as data, never as code.
+    the table says how far it is known. The history up to 2026 ships with the
+    application (``budgets/data/basiszinssatz.csv``, loaded by migrations); each later
+    publication is entered by an administrator (``budgets.base_rates.base_rate_add``).
+    A published rate never changes: rows are only ever added.
     """
 
     valid_from = models.DateField(_("gültig ab"), unique=True)
     rate = models.DecimalField(_("Basiszinssatz (Prozent)"), max_digits=5, decimal_places=2)
+    source = models.CharField(_("Quelle"), max_length=200)
+    published_on = models.DateField(_("veröffentlicht am"), null=True, blank=True)
+    # Empty for rows that did not come through the page: the shipped history, the demo.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("eingetragen am"), default=timezone.now)
 
     class Meta:
         verbose_name = _("Basiszinssatz")
         verbose_name_plural = _("Basiszinssätze")
         ordering = ["valid_from"]
+        constraints = [
+            # § 247 Abs. 1 Satz 2 BGB: the rate changes on 1 January and 1 July only.
+            models.CheckConstraint(
+                condition=Q(valid_from__day=1) & Q(valid_from__month__in=[1, 7]),
+                name="base_rate_starts_a_half_year",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.valid_from:%d.%m.%Y}: {self.rate} %"
+
+    def save(self, *args, **kwargs):
+        # Interest already computed rests on the published value; a correction would rewrite it.
+        if not self._state.adding:
+            raise ValueError("A published base rate is never changed.")
+        super().save(*args, **kwargs)
 
 
 class RefundClaim(models.Model):

@@ -38,3 +38,8 @@ def format_eur(amount: Decimal) -> str:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]
     return f"{sign}{'.'.join(groups)},{cents}\u00a0€"
+
+
+def format_percent(value: Decimal) -> str:
+    """German notation of a rate in percent, two places: ``-0,88 %``."""
+    return f"{Decimal(value):.2f}".replace(".", ",") + " %"

@@ -21,6 +21,7 @@ NAVIGATION = [
     (Role.CONTROLLER, "budget_overview", _("Haushalt")),
     (Role.CONTROLLER, "reports_home", _("Berichte")),
     (Role.ADMIN, "admin:index", _("Verwaltung")),
+    (Role.ADMIN, "base_rate_list", _("Basiszinssatz")),
 ]
 
 

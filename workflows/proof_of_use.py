@@ -41,7 +41,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from budgets.interest import InterestError, claim_interest
+from budgets.interest import InterestError, ProvisionalInterest, claim_interest, claim_interest_provisional
 from budgets.models import LedgerEntry, Payout, RefundClaim
 from budgets.selectors import application_paid_total
 from core.money import ZERO, format_eur, money
@@ -355,6 +355,30 @@ def refund_claims_open():
         .select_related("application__municipality")
         .order_by("due_on", "pk")
     )
+
+
+def refund_claim_interest_preview(
+    *, claim: RefundClaim, today: datetime.date | None = None
+) -> ProvisionalInterest | None:
+    """The interest known so far of a claim whose interest is not recorded.
+
+    Booked while a base rate was missing: the interest up to the payment, as far as the
+    table reaches. Still open, when ``today`` is given: what has accrued if it were
+    paid today. None once the interest is recorded, or when there is nothing to show.
+    """
+    if claim.interest_amount is not None:
+        return None
+    if claim.paid_on is not None:
+        end = claim.paid_on
+    elif today is not None:
+        end = max(today, claim.arises_on)
+    else:
+        return None
+    try:
+        return claim_interest_provisional(principal=claim.amount, start=claim.arises_on, end=end)
+    except InterestError:
+        # Arose before the table begins (2002): the clerk's computation names that.
+        return None
 
 
 def refund_claims_interest_pending():

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("workflows.urls_documents")),
     path("", include("workflows.urls_payouts")),
     path("", include("workflows.urls_proof")),
+    path("", include("workflows.urls_base_rates")),
 ]

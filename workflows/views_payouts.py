@@ -55,6 +55,7 @@ from workflows.forms_payouts import (
     SepaBookForm,
 )
 from workflows.labels import ACTION_LABELS, APPLICANT_COMMENTS, UNKNOWN_ACTION
+from workflows.views_base_rates import base_rate_warning
 
 S = Application.Status
 P = Payout.Status
@@ -730,7 +731,11 @@ def _programme_year(year: int | None) -> ProgrammeYear | None:
 @require_http_methods(["GET", "HEAD"])
 def budget_overview(request, year: int | None = None):
     programme_year = _programme_year(year)
-    context = {"programme_year": programme_year, "programme_years": ProgrammeYear.objects.order_by("-year")}
+    context = {
+        "programme_year": programme_year,
+        "programme_years": ProgrammeYear.objects.order_by("-year"),
+        **base_rate_warning(request.user),
+    }
     if programme_year is not None:
         day = budget.structural_status_day(programme_year=programme_year)
         by_land = budget.budget_by_land(programme_year=programme_year)

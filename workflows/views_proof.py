@@ -32,6 +32,7 @@ from workflows.forms_proof import (
     RefundClaimForm,
     ReturnForm,
 )
+from workflows.views_base_rates import base_rate_warning
 
 PS = ProofOfUse.Status
 STATUS_BADGES = {
@@ -79,6 +80,7 @@ def _applicant_page(request, application: Application, *, form=None, formset=Non
         "formset": formset,
         "expenses": [{"line": line} for line in proof.expenses.select_related("cost_type")] if proof else [],
         "claim": claim,
+        "interest_preview": services.refund_claim_interest_preview(claim=claim) if claim else None,
         "status_variant": STATUS_BADGES.get(proof.status, "info") if proof else "info",
         "overdue": proof.is_overdue() if proof else False,
     }
@@ -141,6 +143,7 @@ def proof_office_list(request):
         "overdue": overdue,
         "claims": claims,
         "interest_pending": services.refund_claims_interest_pending(),
+        **base_rate_warning(request.user),
     }
     return render(request, "workflows/proof_office_list.html", context)
 
@@ -182,6 +185,9 @@ def _office_page(request, proof: ProofOfUse, *, bound: dict | None = None):
         "application": proof.application,
         "figures": figures,
         "claim": claim,
+        "interest_preview": (
+            services.refund_claim_interest_preview(claim=claim, today=timezone.localdate()) if claim else None
+        ),
         "expenses": [
             {"line": line, "eligible": line.cost_type_id in eligible}
             for line in proof.expenses.select_related("cost_type")
@@ -254,7 +260,7 @@ def proof_office_review(request, pk: int):
                         request,
                         _(
                             "Die Zinsen sind noch offen, weil der Basiszinssatz für einen Teil des Zeitraums nicht "
-                            "hinterlegt ist. Berechnen Sie sie, sobald er geladen ist."
+                            "hinterlegt ist. Berechnen Sie sie, sobald die Administration ihn eingetragen hat."
                         ),
                     )
         elif action == "interest" and claim is not None:

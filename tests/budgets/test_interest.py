@@ -16,9 +16,12 @@ from budgets.interest import (
     base_rates,
     base_rates_load,
     claim_interest,
+    claim_interest_provisional,
     interest_for,
     interest_periods,
+    interest_provisional,
     known_until,
+    missing_from,
     parse_base_rates,
     read_rates_file,
 )
@@ -152,6 +155,22 @@ def test_the_shipped_table_names_its_source_and_holds_the_published_rates():
     assert known_until(read_rates_file()) >= day(2026, 6, 30)
 
 
+def test_the_shipped_table_reaches_back_to_the_introduction_in_2002():
+    rates = read_rates_file()
+    assert rates[0] == (day(2002, 1, 1), D("2.57"))
+    values = dict(rates)
+    assert [values[day(year, month, 1)] for year in (2008, 2009) for month in (1, 7)] == [
+        D("3.32"),
+        D("3.19"),
+        D("1.62"),
+        D("0.12"),
+    ]
+    assert values[day(2011, 7, 1)] == D("0.37")
+    assert values[day(2012, 7, 1)] == D("0.12")
+    # 2002 to the first half of 2026, every half-year once.
+    assert len(rates) == 2 * (2026 - 2002) + 1
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -160,6 +179,8 @@ def test_the_shipped_table_names_its_source_and_holds_the_published_rates():
         ("valid_from,rate\n2020-02-01,0.00\n", "1 January and 1 July"),
         ("valid_from,rate\n2020-01-01,0.00\n2021-01-01,0.00\n", "2020-07-01"),
         ("valid_from,rate\n2020-01-01,0.005\n", "two decimals"),
+        ("valid_from,rate\n2020-01-01,20.01\n", "from -10.00 to 20.00"),
+        ("valid_from,rate\n2020-01-01,1e100\n", "from -10.00 to 20.00"),
         ("valid_from,rate\n2020-01-01,null\n", "YYYY-MM-DD,rate"),
         ("valid_from,rate\n2020-01-01\n", "two values"),
     ],
@@ -212,6 +233,66 @@ def test_claim_interest_uses_the_table_and_refuses_days_it_does_not_know():
         claim_interest(principal=D("2550.00"), start=day(2025, 12, 1), end=day(2026, 1, 2))
     assert caught.value.code == "base_rate_missing"
     assert "01.01.2026" in caught.value.message
+    # It names the page where the rate is entered, not a file on the server.
+    assert "Seite »Basiszinssatz«" in caught.value.message
+    assert "basiszinssatz.csv" not in caught.value.message
     # The last day of the known half-year is still fine (payment on 01.01. bears no interest):
     #   01.12.–31.12.2025: 31 days at 1.27 + 5 = 6.27 % → 2550 × 6.27 × 31 / 36500 = 13.57931… → 13.58
     assert claim_interest(principal=D("2550.00"), start=day(2025, 12, 1), end=day(2026, 1, 1)).amount == D("13.58")
+
+
+# --- provisional interest while a rate is missing ---------------------------------------------
+
+
+def test_provisional_interest_covers_the_known_days_and_names_the_first_missing_one():
+    rates = [(day(2026, 1, 1), D("1.27"))]  # known until 30.06.2026
+    # 2,550.00 EUR from 02.03.2026, paid on 01.10.2026:
+    #   02.03.–30.06.2026: 30 + 30 + 31 + 30 = 121 days at 1.27 + 5 = 6.27 %
+    #   2550 × 6.27 × 121 / 36500 = 1,934,608.5 / 36500 = 53.00297… → 53.00
+    provisional = interest_provisional(principal=D("2550.00"), start=day(2026, 3, 2), end=day(2026, 10, 1), rates=rates)
+    assert provisional.amount == D("53.00")
+    assert (provisional.days, provisional.first, provisional.last) == (121, day(2026, 3, 2), day(2026, 6, 30))
+    assert provisional.missing_from == day(2026, 7, 1)
+    # The same days as the full computation would count for them: one arithmetic, not two.
+    assert provisional.amount == interest_for(
+        principal=D("2550.00"), start=day(2026, 3, 2), end=day(2026, 7, 1), rates=rates
+    )
+    assert provisional.description == (
+        "vorläufig 53,00\u00a0€ für 121 Zinstage vom 02.03.2026 bis 30.06.2026; "
+        "für die Zeit ab 01.07.2026 fehlt der Basiszinssatz"
+    )
+
+
+def test_provisional_interest_when_every_day_or_no_day_is_known():
+    rates = [(day(2026, 1, 1), D("1.27"))]
+    # Every day known: the full interest, nothing missing (1000 × 6.27 × 30 / 36500 = 5.15342… → 5.15).
+    known = interest_provisional(principal=D("1000.00"), start=day(2026, 3, 2), end=day(2026, 4, 1), rates=rates)
+    assert (known.amount, known.days, known.missing_from) == (D("5.15"), 30, None)
+    assert known.description == "vorläufig 5,15\u00a0€ für 30 Zinstage vom 02.03.2026 bis 31.03.2026"
+    # The claim arose after the table's end: no day known yet.
+    none = interest_provisional(principal=D("1000.00"), start=day(2026, 8, 3), end=day(2026, 9, 1), rates=rates)
+    assert (none.amount, none.days, none.missing_from) == (D("0.00"), 0, day(2026, 8, 3))
+    assert none.description == (
+        "vorläufig 0,00\u00a0€, noch für keinen Zinstag ist der Basiszinssatz bekannt; "
+        "für die Zeit ab 03.08.2026 fehlt der Basiszinssatz"
+    )
+    # One day: 1000 × 6.27 / 36500 = 0.17178… → 0.17.
+    one = interest_provisional(principal=D("1000.00"), start=day(2026, 6, 30), end=day(2026, 7, 2), rates=rates)
+    assert one.description == (
+        "vorläufig 0,17\u00a0€ für 1 Zinstag am 30.06.2026; für die Zeit ab 01.07.2026 fehlt der Basiszinssatz"
+    )
+
+
+def test_missing_from():
+    rates = [(day(2026, 1, 1), D("1.27"))]
+    assert missing_from(rates=rates, start=day(2026, 3, 2), end=day(2026, 7, 1)) is None
+    assert missing_from(rates=rates, start=day(2026, 3, 2), end=day(2026, 7, 2)) == day(2026, 7, 1)
+    assert missing_from(rates=rates, start=day(2026, 9, 1), end=day(2026, 9, 1)) is None
+    assert missing_from(rates=[], start=day(2026, 9, 1), end=day(2026, 9, 2)) == day(2026, 9, 1)
+
+
+@pytest.mark.django_db
+def test_provisional_interest_with_the_table():
+    # The shipped table ends on 30.06.2026 (the rate from 01.07.2026 is not published in it).
+    provisional = claim_interest_provisional(principal=D("2550.00"), start=day(2026, 3, 2), end=day(2026, 10, 1))
+    assert (provisional.amount, provisional.missing_from) == (D("53.00"), day(2026, 7, 1))

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from budgets.models import LedgerEntry, RefundClaim
+from budgets.models import BaseRate, LedgerEntry, RefundClaim
 from grants.models import Application, CostType, ExpenseLine, ProofOfUse
 from tests.budgets.test_payouts import approved_application, open_payout_window
 from tests.clock import berlin
@@ -256,3 +256,62 @@ def test_application_detail_leads_to_the_proof(approved, client_for, applicant):
     content = client_for(applicant).get(reverse("applicant_application_detail", kwargs={"pk": approved.pk})).content
     assert "Fällig am 20.03.2027" in content.decode()
     assert applicant_url(approved) in content.decode()
+
+
+# --- interest while the Basiszinssatz is missing ---------------------------------------------------
+
+
+@pytest.mark.now("2026-02-02T10:00+01:00")  # paid in February, claimed on 02.03.2026
+def test_interest_not_yet_computable_is_shown_as_provisional_with_its_days(
+    approved, applicant, clerk, approver, client_for, clock
+):
+    pay(approved, applicant=applicant, clerk=clerk, approver=approver, amount="1000.00")
+    clock.move_to(berlin(2026, 3, 2, 10))
+    proof = in_review(approved, applicant, clerk)
+    claim = proofs.proof_claim_refund(
+        clerk=clerk,
+        proof_id=proof.pk,
+        amount=Decimal("200.00"),
+        reason="200,00 € nicht verausgabt.",
+        arises_on=datetime.date(2026, 3, 2),
+    )
+
+    # Still open: the office sees what has accrued so far.
+    #   02.03.–19.03.2026: 18 days at 1.27 + 5 = 6.27 %: 200 × 6.27 × 18 / 36500 = 0.61841… → 0.62
+    clock.move_to(berlin(2026, 3, 20, 10))
+    office = client_for(clerk).get(review_url(proof)).content.decode()
+    assert (
+        "Bisher aufgelaufen, bei Zahlung heute: vorläufig 0,62\u00a0€ für 18 Zinstage vom 02.03.2026 bis 19.03.2026"
+        in office
+    )
+    assert "Bisher aufgelaufen" not in client_for(applicant).get(applicant_url(approved)).content.decode()
+
+    # Paid on 01.10.2026, booked on 25.11.2026: the rate from 01.07.2026 is not in the table.
+    #   02.03.–30.06.2026: 30 + 30 + 31 + 30 = 121 days at 6.27 %: 200 × 6.27 × 121 / 36500 = 4.15709… → 4.16
+    clock.move_to(berlin(2026, 11, 25, 10))
+    claim = proofs.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=datetime.date(2026, 10, 1))
+    assert claim.interest_pending
+    provisional = (
+        "vorläufig 4,16\u00a0€ für 121 Zinstage vom 02.03.2026 bis 30.06.2026; "
+        "für die Zeit ab 01.07.2026 fehlt der Basiszinssatz"
+    )
+    office = client_for(clerk).get(review_url(proof)).content.decode()
+    assert "noch nicht berechnet (Basiszinssatz nicht hinterlegt)" in office
+    assert provisional in office
+    assert provisional in client_for(applicant).get(applicant_url(approved)).content.decode()
+
+    # Computing now is refused with the way forward: the administrators' page.
+    client = client_for(clerk)  # one test client: the applicant's view above logged the clerk out
+    response = client.post(review_url(proof), {"action": "interest"}, follow=True)
+    assert "auf der Seite »Basiszinssatz« ein" in response.content.decode()
+
+    # Entered (a test value, not the published one), the interest is computed and final:
+    #   01.07.–30.09.2026: 92 days at 1.11 + 5 = 6.11 %
+    #   200 × (6.27 × 121 + 6.11 × 92) / 36500 = 200 × 1320.79 / 36500 = 7.23720… → 7.24
+    BaseRate.objects.create(valid_from=datetime.date(2026, 7, 1), rate=Decimal("1.11"), source="Testwert")
+    assert client.post(review_url(proof), {"action": "interest"}).status_code == 302
+    claim.refresh_from_db()
+    assert claim.interest_amount == Decimal("7.24")
+    office = client.get(review_url(proof)).content.decode()
+    assert "7,24" in office
+    assert "vorläufig" not in office
