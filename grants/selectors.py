@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from grants.models import Affiliation, Application, MembershipStatus, Municipality, StructuralStatus
+from core.dates import deadline_passed
+from grants.models import Affiliation, Application, MembershipStatus, Municipality, ProgrammeYear, StructuralStatus
 
 
 def _valid_on(day: datetime.date) -> Q:
@@ -80,4 +83,68 @@ def applications_of_user(*, user) -> QuerySet:
         Application.objects.filter(municipality__in=Affiliation.objects.filter(user=user).values("municipality_id"))
         .select_related("municipality", "programme_year")
         .order_by("-updated_at")
+    )
+
+
+# --- which programme year takes applications ------------------------------------------------
+#
+# The turn of the year, as the programme runs it:
+#
+# - A programme year is *open for applications* from the moment it is set up until its
+#   application deadline ends, at 24:00 Berlin time of the deadline day (``core.dates``),
+#   and never once its calendar year is over. Several years can be open at once: in
+#   December the current year (if its deadline is still ahead) and the next one.
+# - A new draft belongs to an open year: the only one without asking, else the one the
+#   applicant picks (the earliest is preselected). With none open, nobody can start one.
+# - A draft keeps its year when the deadline passes. It may still be submitted (the
+#   deadline rule then fails and says why), or be moved to an open year with everything
+#   it holds (``workflows.services.application_move_to_year``).
+# - "Today" is the day on the Berlin wall clock: at 23:30 on 31 December the old year is
+#   still the current one, although UTC already shows the new year.
+
+
+def programme_year_is_open(*, programme_year: ProgrammeYear, at: datetime.datetime | None = None) -> bool:
+    """Does ``programme_year`` take new applications at ``at`` (default: now)?"""
+    at = at or timezone.now()
+    return programme_year.year >= timezone.localdate(at).year and not deadline_passed(
+        programme_year.application_deadline, at=at
+    )
+
+
+def programme_years_open(*, at: datetime.datetime | None = None) -> list[ProgrammeYear]:
+    """The programme years open for applications at ``at`` (default: now), earliest first."""
+    at = at or timezone.now()
+    candidates = ProgrammeYear.objects.filter(year__gte=timezone.localdate(at).year).order_by("year")
+    # A handful of rows: the deadline is judged in Python by the one rule of core.dates.
+    return [year for year in candidates if programme_year_is_open(programme_year=year, at=at)]
+
+
+def programme_year_closed_latest(*, at: datetime.datetime | None = None) -> ProgrammeYear | None:
+    """The latest year of this calendar year or later whose deadline has passed (the one just missed)."""
+    at = at or timezone.now()
+    candidates = ProgrammeYear.objects.filter(year__gte=timezone.localdate(at).year).order_by("-year")
+    return next((year for year in candidates if not programme_year_is_open(programme_year=year, at=at)), None)
+
+
+@dataclass(frozen=True)
+class DraftYearCheck:
+    """What a draft's page says about its programme year."""
+
+    closed: bool  # its year takes no more applications
+    targets: tuple[ProgrammeYear, ...]  # the open years it can be moved to, earliest first
+    period_outside: bool  # its project period lies (partly) outside its year
+
+
+def draft_year_check(*, application: Application, at: datetime.datetime | None = None) -> DraftYearCheck | None:
+    """For a draft: is its year still open, where can it go, does its period fit the year? ``None`` otherwise."""
+    if application.status != Application.Status.DRAFT:
+        return None
+    year = application.programme_year
+    targets = tuple(open_year for open_year in programme_years_open(at=at) if open_year.pk != year.pk)
+    outside = any(
+        day is not None and not year.first_day <= day <= year.last_day
+        for day in (application.period_start, application.period_end)
+    )
+    return DraftYearCheck(
+        closed=not programme_year_is_open(programme_year=year, at=at), targets=targets, period_outside=outside
     )

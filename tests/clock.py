@@ -19,6 +19,10 @@ BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN)
 TODAY = NOW.date()
 YEAR = TODAY.year
+# The seed year's last day for new applications (its deadline is 30 September). At NOW
+# only a year that is open would take a new draft, so tests that start drafts through
+# the form run here: ``pytestmark = pytest.mark.now(DEADLINE_DAY)``.
+DEADLINE_DAY = datetime.datetime(2026, 9, 30, 10, 0, tzinfo=BERLIN)
 
 
 def days_from_today(days: int) -> datetime.date:

@@ -127,13 +127,23 @@ def structural_c(kreis_salzwedel):
 @pytest.fixture
 def programme_year(db):
     """The year of the instant the test runs at (``tests.clock.NOW`` unless it says otherwise)."""
-    number = timezone.localdate().year
+    return programme_year_create(timezone.localdate().year)
+
+
+@pytest.fixture
+def next_programme_year(programme_year):
+    """The following year, already set up: open for applications until 30 September of it."""
+    return programme_year_create(programme_year.year + 1)
+
+
+def programme_year_create(number: int, *, deadline: datetime.date | None = None) -> ProgrammeYear:
+    """A programme year with the seed year's rules: deadline 30.09. (unless given), invoices by 15.12."""
     year = ProgrammeYear.objects.create(
         year=number,
         cap_per_municipality=Decimal("5000.00"),
         budget=Decimal("250000.00"),
         max_day_rate=Decimal("850.00"),
-        application_deadline=datetime.date(number, 9, 30),
+        application_deadline=deadline or datetime.date(number, 9, 30),
         invoice_deadline=datetime.date(number, 12, 15),
         payout_window_start=datetime.date(number, 1, 1),
         payout_window_end=datetime.date(number, 12, 15),

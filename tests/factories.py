@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 from decimal import Decimal
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from grants.models import Application, CostType
+from core.dates import end_of_day
+from grants.models import Application, CostType, ProgrammeYear
 from grants.roles import Role
+from grants.selectors import programme_year_is_open
 from tests.conftest import PASSWORD
 from workflows import services
 from workflows.services import CostLineInput
@@ -52,14 +56,32 @@ def moderation_lines(days: str = "3", rate: str = "850.00") -> list[CostLineInpu
     ]
 
 
+@contextmanager
+def while_open(programme_year: ProgrammeYear):
+    """Run the block while ``programme_year`` still takes applications.
+
+    A draft can only be started in an open year. A test at a later instant (the seed
+    year's deadline is behind ``tests.clock.NOW``) gets its draft as the municipality
+    made it: on the deadline day, at 23:00 Berlin time; the clock comes back afterwards.
+    """
+    if programme_year_is_open(programme_year=programme_year):
+        yield
+        return
+    last_hour = end_of_day(programme_year.application_deadline) - datetime.timedelta(hours=1)
+    with time_machine.travel(last_hour, tick=False):
+        yield
+
+
 def draft(*, applicant, municipality, programme_year, lines=None, **overrides) -> Application:
-    return services.application_create(
-        user=applicant,
-        municipality=municipality,
-        programme_year=programme_year,
-        data=complete_data(**overrides),
-        cost_lines=moderation_lines() if lines is None else lines,
-    )
+    data = complete_data(**overrides)  # dates from the test's own today, not the deadline day's
+    with while_open(programme_year):
+        return services.application_create(
+            user=applicant,
+            municipality=municipality,
+            programme_year=programme_year,
+            data=data,
+            cost_lines=moderation_lines() if lines is None else lines,
+        )
 
 
 def override_failed(application: Application, clerk) -> None:

@@ -30,9 +30,11 @@ from hypothesis import strategies as st
 
 from budgets.models import InvoiceFile, LedgerEntry, Payout
 from grants.models import Application, AuditRecord, CostLine, CostType, ExpenseLine, ProofOfUse
+from grants.selectors import programme_years_open
 from tests import factories
 from tests.budgets.test_payouts import PDF, approved_application, open_payout_window
-from tests.clock import TODAY, YEAR
+from tests.clock import DEADLINE_DAY, TODAY, YEAR
+from tests.conftest import programme_year_create
 from tests.test_permissions import diff, snapshot
 from workflows import flows, services
 from workflows.flows import ApplicationFlow
@@ -42,6 +44,7 @@ from workflows.forms import (
     AnswerForm,
     ApplicationForm,
     CostLineFormSet,
+    MoveToYearForm,
 )
 from workflows.forms_office import RecommendApprovalForm, RecommendRejectionForm, RequestInfoForm
 from workflows.forms_proof import EXPENSE_PREFIX, ExpenseFormSet, ProofForm
@@ -290,6 +293,19 @@ COMPLETE_APPLICATION = {
 }
 application_payload = payload(APPLICATION_FIELDS, rows(COST_LINE_PREFIX, COST_LINE_FIELDS, valid=VALID_COST_LINE))
 
+# Programme years (the fixtures' year, the next, a past one, one that does not exist);
+# replaced by their ids in ``resolve_year``.
+THIS_YEAR, NEXT_YEAR, PAST_YEAR, NO_YEAR = "@this", "@next", "@past", "@missing"
+year_value = st.one_of(
+    st.sampled_from([THIS_YEAR, NEXT_YEAR, PAST_YEAR, NO_YEAR]),
+    st.sampled_from(["0", "-1", "1.5", "abc", "²", "١", "１", "9" * 30, " 1", "1 "]),
+)
+# The new-application form while two years are open offers the year as a required choice.
+new_application_payload = payload(
+    {**APPLICATION_FIELDS, "programme_year": year_value},
+    rows(COST_LINE_PREFIX, COST_LINE_FIELDS, valid=VALID_COST_LINE),
+)
+
 
 # --- the world --------------------------------------------------------------------------------
 
@@ -355,6 +371,24 @@ def rolled_back():
 
 def moderation() -> CostType:
     return CostType.objects.get(code="moderation")
+
+
+@pytest.fixture
+def years(programme_year, next_programme_year):
+    """The fixtures' year, the next one (open) and the past one (closed), by their tokens."""
+    return {
+        THIS_YEAR: programme_year,
+        NEXT_YEAR: next_programme_year,
+        PAST_YEAR: programme_year_create(programme_year.year - 1),
+        NO_YEAR: None,
+    }
+
+
+def resolve_year(data: dict, years: dict) -> dict:
+    if data.get("programme_year") in years:
+        year = years[data["programme_year"]]
+        data = dict(data, programme_year=str(year.pk if year else 999_999))
+    return data
 
 
 # --- the application: edit and new --------------------------------------------------------------
@@ -446,25 +480,32 @@ def test_edit_the_draft(base, draft, data, revision, submit):
             assert application_missing_fields(application), "complete and valid, but not submitted"
 
 
+@pytest.mark.now(DEADLINE_DAY)
 @fuzz
 @given(
-    data=application_payload,
+    data=new_application_payload,
     token=st.one_of(st.none(), st.just("t" * 16), any_text),
     submit=st.booleans(),
 )
-@example(data=COMPLETE_APPLICATION, token="t" * 16, submit=True)
-def test_start_a_new_application(base, data, token, submit):
+@example(data={**COMPLETE_APPLICATION, "programme_year": THIS_YEAR}, token="t" * 16, submit=True)
+@example(data={**COMPLETE_APPLICATION, "programme_year": NEXT_YEAR}, token="t" * 16, submit=False)
+@example(data={**COMPLETE_APPLICATION, "programme_year": PAST_YEAR}, token="t" * 16, submit=True)
+@example(data={**COMPLETE_APPLICATION, "programme_year": NO_YEAR}, token="t" * 16, submit=False)
+def test_start_a_new_application(base, years, data, token, submit):
+    """On the deadline day two years are open (2026 and 2027): the year is a required choice."""
     client = logged_in(base["applicant"])
     url = reverse("applicant_application_new")
     with rolled_back():
-        data = resolve(data, moderation())
+        data = resolve_year(resolve(data, moderation()), years)
         if token is not None:
             data["form_token"] = token
         if submit:
             data["submit"] = "1"
         before = snapshot()
         known = set(Application.objects.values_list("pk", flat=True))
-        form = ApplicationForm(data, municipalities=[base["municipality"]])
+        open_years = programme_years_open()
+        assert len(open_years) == 2
+        form = ApplicationForm(data, municipalities=[base["municipality"]], programme_years=open_years)
         formset = CostLineFormSet(data, prefix=COST_LINE_PREFIX)
         form_ok, lines_ok = form.is_valid(), formset.is_valid()
 
@@ -479,6 +520,8 @@ def test_start_a_new_application(base, data, token, submit):
             return
         [application] = created
         assert application.municipality == base["municipality"]
+        assert application.programme_year == form.chosen_programme_year()
+        assert application.programme_year in open_years
         assert_cost_plan_consistent(application)
         assert cost_lines(application) == (expected_lines(formset) if lines_ok else [])
         assert AuditRecord.objects.filter(application=application, action="grants.application.created").count() == 1
@@ -490,6 +533,40 @@ def test_start_a_new_application(base, data, token, submit):
             assert application.status == S.IN_REVIEW
         elif submit and form_ok and lines_ok:
             assert application_missing_fields(application), "complete and valid, but not submitted"
+
+
+# --- moving a draft into an open programme year ------------------------------------------------------
+
+
+@fuzz
+@given(choice=st.one_of(st.none(), year_value, any_text))
+@example(choice=NEXT_YEAR)
+@example(choice=THIS_YEAR)
+@example(choice=PAST_YEAR)
+def test_move_a_draft_to_another_year(base, draft, years, choice):
+    """Today the draft's year 2026 is closed and 2027 open: only 2027 moves it, and nothing else changes."""
+    client = logged_in(base["applicant"])
+    url = reverse("applicant_application_move", kwargs={"pk": draft.pk})
+    with rolled_back():
+        data = resolve_year({} if choice is None else {"programme_year": choice}, years)
+        before = snapshot()
+        # The form checks the format, the service the year: only the open one moves the draft.
+        form = MoveToYearForm(data)
+        valid = form.is_valid() and form.cleaned_data["programme_year"] == years[NEXT_YEAR].pk
+
+        response = client.post(url, data)
+
+        assert response.status_code == 302
+        application = Application.objects.get(pk=draft.pk)
+        event(f"moved={valid}")
+        if not valid:
+            assert application.programme_year == years[THIS_YEAR]
+            assert diff(before, snapshot()) == []
+            return
+        assert application.programme_year == years[NEXT_YEAR]
+        assert application.status == S.DRAFT
+        assert diff(before, snapshot()) == ["grants.Application", "grants.AuditRecord"]
+        assert application.audit_records.filter(action="grants.application.moved_to_year").count() == 1
 
 
 # --- the answer to a question ----------------------------------------------------------------------

@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from django.utils import timezone
 
 from budgets.models import InvoiceFile, Payout, SepaBatch
-from grants.models import Application, Attachment, ProofOfUse
+from grants.models import Application, Attachment, ProgrammeYear, ProofOfUse
 from reports.models import Notice, ReportExport
 from reports.services import notice_render, report_export_request, report_export_run
 from tests import factories
@@ -84,8 +84,9 @@ def sepa_debtor(settings):
 def build_world(*, applicant, gardelegen, programme_year, clerk, approver, controller) -> World:
     """Gardelegen's files in each state the pages need, built through the services."""
     open_payout_window(programme_year)
-    # "New application" needs the programme year of today; the fixtures' year is 2026.
-    programme_year_ensure(year=timezone.localdate().year)
+    # "New application" needs a year open for applications: the fixtures' year 2026 closed
+    # on 30.09., so 2027 is set up already (and the draft of 2026 can be moved there).
+    programme_year_ensure(year=timezone.localdate().year + 1)
     common = {"applicant": applicant, "municipality": gardelegen, "programme_year": programme_year}
 
     # Approved, with an attachment uploaded while it was a draft.
@@ -202,6 +203,7 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
         "L R 404 403 403 403 403",
     ),
     "applicant_application_withdraw": (_app("draft"), "L 200 404 403 403 403 403"),
+    "applicant_application_move": (_app("draft"), "L R 404 403 403 403 403"),  # GET: to the detail
     "applicant_application_answer": (_app("approved"), "L R 404 403 403 403 403"),  # GET: to the detail
     # --- programme office (workflows/urls_office.py)
     "office_queue": (NONE, "L 403 403 200 200 403 403"),
@@ -237,6 +239,8 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "notice_download": (lambda w: {"pk": w.notice.pk}, "L 200 404 200 200 200 200"),
     "annual_report": (lambda w: {"year": w.programme_year.year}, "L 403 403 403 403 200 200"),
     "report_export_download": (lambda w: {"pk": w.export.pk}, "L 403 403 403 403 200 200"),
+    # --- administration (workflows/urls_base_rates.py)
+    "base_rate_list": (NONE, "L 403 403 403 403 403 200"),
 }
 
 
@@ -384,6 +388,14 @@ def _payout_office(w):
     return reverse("payout_office_detail", kwargs={"pk": w.open_payout.pk})
 
 
+# A complete entry of the missing half-year (a test value): refused only for the role.
+BASE_RATE = {
+    "valid_from": "01.07.2026",
+    "rate": "1,11",
+    "source": "Deutsche Bundesbank, Bekanntgabe im Bundesanzeiger",
+    "published_on": "30.06.2026",
+}
+
 # (what, role, url, data, expected status, expected Location prefix or "")
 POSTS = [
     ("approve as clerk", "clerk", _decision, {"action": "approve", "approve-note": "x"}, 403),
@@ -454,6 +466,27 @@ POSTS = [
         404,
     ),
     (
+        "move Gardelegen's draft to another year as foreign applicant",
+        "foreign_applicant",
+        lambda w: reverse("applicant_application_move", kwargs={"pk": w.draft.pk}),
+        {"programme_year": lambda: str(ProgrammeYear.objects.get(year=2027).pk)},
+        404,
+    ),
+    (
+        "move Gardelegen's draft to another year as clerk",
+        "clerk",
+        lambda w: reverse("applicant_application_move", kwargs={"pk": w.draft.pk}),
+        {"programme_year": lambda: str(ProgrammeYear.objects.get(year=2027).pk)},
+        403,
+    ),
+    (
+        "move Gardelegen's draft to another year anonymously",
+        "anonymous",
+        lambda w: reverse("applicant_application_move", kwargs={"pk": w.draft.pk}),
+        {"programme_year": lambda: str(ProgrammeYear.objects.get(year=2027).pk)},
+        "L",
+    ),
+    (
         "withdraw Gardelegen's draft anonymously",
         "anonymous",
         lambda w: reverse("applicant_application_withdraw", kwargs={"pk": w.draft.pk}),
@@ -511,6 +544,11 @@ POSTS = [
         {},
         403,
     ),
+    ("enter a base rate as clerk", "clerk", lambda w: reverse("base_rate_list"), BASE_RATE, 403),
+    ("enter a base rate as approver", "approver", lambda w: reverse("base_rate_list"), BASE_RATE, 403),
+    ("enter a base rate as controller", "controller", lambda w: reverse("base_rate_list"), BASE_RATE, 403),
+    ("enter a base rate as applicant", "applicant", lambda w: reverse("base_rate_list"), BASE_RATE, 403),
+    ("enter a base rate anonymously", "anonymous", lambda w: reverse("base_rate_list"), BASE_RATE, "L"),
 ]
 
 
@@ -545,6 +583,18 @@ def test_the_service_refuses_what_the_role_check_lets_through(request, world):
             "approver",
             reverse("sepa_batch_detail", kwargs={"pk": world.batch.pk}),
             {"action": "book", "buchung-value_date": f"{timezone.localdate():%d.%m.%Y}"},
+        ),
+        # The applicant moves drafts only: a file in review keeps its year, and a draft
+        # cannot go back into its own, closed year.
+        (
+            "applicant",
+            reverse("applicant_application_move", kwargs={"pk": world.in_review.pk}),
+            {"programme_year": str(ProgrammeYear.objects.get(year=2027).pk)},
+        ),
+        (
+            "applicant",
+            reverse("applicant_application_move", kwargs={"pk": world.draft.pk}),
+            {"programme_year": str(world.programme_year.pk)},
         ),
     ]
     for role, url, data in cases:

@@ -22,7 +22,7 @@ from core.forms import GermanDecimalField
 from core.money import money
 from grants.banking import IbanDetails, iban_details
 from grants.errors import GrantsError
-from grants.models import Application, CostLine, CostType, Municipality
+from grants.models import Application, CostLine, CostType, Municipality, ProgrammeYear
 from workflows.attachments import MAX_ATTACHMENT_BYTES
 from workflows.services import MAX_TEXT, CostLineInput
 
@@ -154,6 +154,38 @@ def _number(value: Decimal) -> str:
     return ".".join(groups) + (f",{decimals}" if decimals else "")
 
 
+class ProgrammeYearChoiceField(forms.ModelChoiceField):
+    """One of the programme years offered, as radio buttons "2027 (Antragsfrist 30.09.2027)".
+
+    The value is an id of ASCII digits: anything else is not one of the choices (and
+    never reaches the database as a lookup).
+    """
+
+    widget = forms.RadioSelect
+    default_error_messages = {
+        "required": _("Bitte wählen Sie das Programmjahr."),
+        "invalid_choice": _(
+            "Für dieses Programmjahr sind keine Anträge möglich. Bitte wählen Sie eines der angebotenen Programmjahre."
+        ),
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(queryset=ProgrammeYear.objects.none(), empty_label=None, **kwargs)
+
+    def offer(self, years: list[ProgrammeYear]) -> None:
+        self.queryset = ProgrammeYear.objects.filter(pk__in=[year.pk for year in years]).order_by("year")
+
+    def to_python(self, value):
+        text = str(value)
+        if value not in self.empty_values and not (text.isascii() and text.isdigit() and len(text) <= 9):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+    def label_from_instance(self, obj: ProgrammeYear) -> str:
+        deadline = format_day(obj.application_deadline)
+        return str(_("%(year)s (Antragsfrist %(deadline)s)") % {"year": obj.year, "deadline": deadline})
+
+
 def _textarea(rows: int = 4) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
@@ -263,12 +295,18 @@ class ApplicationForm(forms.Form):
     """The application; used for a new draft and for editing one.
 
     ``municipalities``: when the user acts for several, a select offers them (new
-    drafts only). ``application``: the draft being edited; its form carries the
-    revision it was rendered from, so a stale or replayed POST is refused.
+    drafts only). ``programme_years``: the years open for applications (new drafts
+    only); with more than one the applicant picks one, the earliest preselected.
+    ``application``: the draft being edited; its form carries the revision it was
+    rendered from, so a stale or replayed POST is refused.
     """
 
     use_required_attribute = False  # a draft may be saved half-filled; the browser must not block it
 
+    programme_year = ProgrammeYearChoiceField(
+        label=_("Für welches Programmjahr?"),
+        help_text=_("Anträge sind bis zum Ende des Fristtags möglich, also bis 24:00 Uhr."),
+    )
     municipality = forms.ModelChoiceField(
         queryset=Municipality.objects.none(), label=_("Kommune"), empty_label=_("Bitte wählen")
     )
@@ -336,17 +374,22 @@ class ApplicationForm(forms.Form):
         self,
         *args,
         municipalities: list[Municipality] | None = None,
+        programme_years: list[ProgrammeYear] | None = None,
         application: Application | None = None,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.application = application
+        self.own_programme_year = None
         if application is not None:
             self.own_municipality = application.municipality
+            self.own_programme_year = application.programme_year
             del self.fields["municipality"]
             del self.fields["form_token"]
+            del self.fields["programme_year"]
             self.fields["revision"].required = True
         else:
+            self._offer_years(list(programme_years or []))
             municipalities = list(municipalities or [])
             if len(municipalities) == 1:
                 self.own_municipality = municipalities[0]
@@ -356,6 +399,18 @@ class ApplicationForm(forms.Form):
                 self.fields["municipality"].queryset = Municipality.objects.filter(
                     pk__in=[m.pk for m in municipalities]
                 )
+
+    def _offer_years(self, years: list[ProgrammeYear]) -> None:
+        posted = self.is_bound and self.data.get(self.add_prefix("programme_year"), "") != ""
+        # One open year is taken without asking. A choice that arrives anyway (the form
+        # was shown while two years were open) is checked, never silently replaced.
+        if not years or (len(years) == 1 and not posted):
+            self.own_programme_year = years[0] if years else None
+            del self.fields["programme_year"]
+            return
+        field = self.fields["programme_year"]
+        field.offer(years)
+        field.initial = years[0].pk
 
     @classmethod
     def initial_for(cls, application: Application) -> dict:
@@ -409,10 +464,17 @@ class ApplicationForm(forms.Form):
     def chosen_municipality(self) -> Municipality | None:
         return self.cleaned_data.get("municipality") or self.own_municipality
 
+    def chosen_programme_year(self) -> ProgrammeYear | None:
+        return self.cleaned_data.get("programme_year") or self.own_programme_year
+
     def can_save(self) -> bool:
-        """Is there enough valid input to save anything (title, municipality, revision)?"""
-        needed = [name for name in ("title", "municipality", "revision") if name in self.fields]
-        return all(name in self.cleaned_data for name in needed) and self.chosen_municipality() is not None
+        """Is there enough valid input to save anything (title, municipality, year, revision)?"""
+        needed = [name for name in ("title", "municipality", "programme_year", "revision") if name in self.fields]
+        return (
+            all(name in self.cleaned_data for name in needed)
+            and self.chosen_municipality() is not None
+            and self.chosen_programme_year() is not None
+        )
 
     def draft_data(self) -> dict:
         """Every field that is valid; invalid ones keep their saved value."""
@@ -608,6 +670,29 @@ class AnswerForm(forms.Form):
             "invalid": _("Das Formular ist unvollständig angekommen. Bitte laden Sie die Seite neu."),
         },
     )
+
+
+class MoveToYearForm(forms.Form):
+    """The button "In das Programmjahr 2027 übernehmen" sends the id of the year it names.
+
+    Only the format is checked here; whether the draft may go into that year is decided
+    by ``application_move_to_year``.
+    """
+
+    programme_year = forms.CharField(
+        max_length=9,
+        error_messages={
+            "required": _("Bitte wählen Sie das Programmjahr."),
+            "max_length": _("Dieses Programmjahr gibt es nicht."),
+        },
+    )
+
+    def clean_programme_year(self) -> int:
+        value = self.cleaned_data["programme_year"]
+        # ASCII digits only: str.isdigit() also accepts "²" (int() refuses it) and "١٢" (read as 12).
+        if not (value.isascii() and value.isdigit()):
+            raise ValidationError(_("Dieses Programmjahr gibt es nicht."))
+        return int(value)
 
 
 class WithdrawForm(forms.Form):

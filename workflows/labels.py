@@ -12,6 +12,7 @@ S = Application.Status
 # The programme office's wording; unknown codes fall back to a neutral step.
 ACTION_LABELS = {
     "grants.application.created": _("Entwurf angelegt"),
+    "grants.application.moved_to_year": _("In ein anderes Programmjahr übernommen"),
     "grants.application.submitted": _("Eingereicht"),
     "grants.application.review_started": _("Prüfung begonnen"),
     "grants.application.info_requested": _("Rückfrage an die Kommune"),
@@ -69,6 +70,7 @@ APPLICANT_ACTION_LABELS = {
 INTERNAL_ACTION_PREFIXES = ("grants.eligibility.", "budgets.refund_claim.")
 # Steps whose comment is addressed to the municipality; other comments are internal.
 APPLICANT_COMMENTS = {
+    "grants.application.moved_to_year",
     "grants.application.info_requested",
     "grants.application.resubmitted",
     "grants.application.approved",

@@ -75,13 +75,17 @@ def office_queue(*, user: AbstractUser, filters: QueueFilter | None = None, now=
     """Applications with an open task in one of the user's group queues, most urgent first.
 
     Order: GRW status C, then D, then none; within each, the oldest submission first.
-    One query however many rows (the tasks of a page come with ``queue_tasks``).
+    Files of every programme year are in one queue and the year does not change the
+    order: a file of last year is neither put first nor last for it. One query however
+    many rows (the tasks of a page come with ``queue_tasks``).
     """
     filters = filters or QueueFilter()
     now = now or timezone.now()
     nodes = office_nodes_for(user)
     with_task = open_tasks_qs(nodes=nodes).values("process__applicationprocess__application_id")
-    queryset = Application.objects.filter(pk__in=with_task).select_related("municipality__land", "municipality__kreis")
+    queryset = Application.objects.filter(pk__in=with_task).select_related(
+        "municipality__land", "municipality__kreis", "programme_year"
+    )
     queryset = applications_with_structural_status(day=timezone.localdate(now), queryset=queryset).annotate(
         is_overdue=Case(When(overdue_q(now=now), then=Value(True)), default=Value(False), output_field=BooleanField())
     )

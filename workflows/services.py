@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from budgets.models import LedgerEntry
 from budgets.selectors import municipality_committed, programme_committed
+from core.dates import format_day
 from core.money import ZERO, format_eur, money
 from grants.eligibility import ApplicationFacts, CostLineFacts, YearRules, check_all, rule_set_version
 from grants.models import (
@@ -33,7 +34,7 @@ from grants.models import (
     ProgrammeYear,
 )
 from grants.roles import Role
-from grants.selectors import membership_is_active
+from grants.selectors import membership_is_active, programme_year_is_open
 from grants.services import number_next
 from reports.models import Notice
 from workflows.errors import AlreadyCreated, WorkflowError
@@ -130,16 +131,19 @@ def application_create(
     partners: list[Municipality] | None = None,
     create_token: str | None = None,
 ) -> Application:
-    """Start a draft for the user's municipality; nothing is checked beyond field validity.
+    """Start a draft for the user's municipality in a programme year open for applications
+    (``grants.selectors.programme_years_open``); nothing else is checked beyond field validity.
 
     With ``create_token`` the call is idempotent: a second call with the same token
-    raises ``AlreadyCreated`` naming the draft of the first.
+    raises ``AlreadyCreated`` naming the draft of the first, also when the deadline
+    passed in between (a double click at midnight finds the draft it made).
     """
     require_applicant(user, municipality)
     token = (create_token or "").strip() or None
     with transaction.atomic():
         if token:
             _refuse_repeated_create(user, token)
+        _expect_open(programme_year)
         application = Application(
             municipality=municipality,
             programme_year=programme_year,
@@ -162,6 +166,19 @@ def application_create(
         application.partner_municipalities.set(partners or [])
         audit_write(application=application, action="grants.application.created", actor=user, from_state="")
     return application
+
+
+def _expect_open(programme_year: ProgrammeYear) -> None:
+    if programme_year_is_open(programme_year=programme_year):
+        return
+    raise WorkflowError(
+        _(
+            "Für das Programmjahr %(year)s sind keine Anträge mehr möglich: Die Antragsfrist ist am %(deadline)s "
+            "um 24:00 Uhr abgelaufen."
+        )
+        % {"year": programme_year.year, "deadline": format_day(programme_year.application_deadline)},
+        code="programme_year",
+    )
 
 
 def _refuse_repeated_create(user: AbstractUser, token: str) -> None:
@@ -203,6 +220,43 @@ def application_update(
             application.partner_municipalities.set(partners)
         application.revision += 1
         application.save()
+    return application
+
+
+@german_records
+def application_move_to_year(*, user: AbstractUser, application_id: int, programme_year_id: int) -> Application:
+    """Move a draft into another programme year that is open for applications.
+
+    For a draft whose year's deadline has passed: everything it holds (fields, cost
+    lines, partners, attachments) stays as it is, only its year changes; it stays a
+    draft. A project period outside the new year is kept too: the applicant adjusts it,
+    and until then the eligibility rule ``period_in_year`` would fail on submission.
+    """
+    with transaction.atomic():
+        application = lock_application(application_id)
+        require_applicant(user, application.municipality)
+        expect_status(application, S.DRAFT)
+        target = ProgrammeYear.objects.filter(pk=programme_year_id).first()
+        if target is None:
+            raise WorkflowError(_("Dieses Programmjahr gibt es nicht."), code="programme_year")
+        previous = application.programme_year
+        if target.pk == previous.pk:
+            raise WorkflowError(
+                _("Der Entwurf gehört bereits zum Programmjahr %(year)s.") % {"year": target.year},
+                code="programme_year",
+            )
+        _expect_open(target)
+        application.programme_year = target
+        application.revision += 1
+        application.save(update_fields=["programme_year", "revision", "updated_at"])
+        audit_write(
+            application=application,
+            action="grants.application.moved_to_year",
+            actor=user,
+            from_state=S.DRAFT,
+            comment=_("Vom Programmjahr %(old)s in das Programmjahr %(new)s übernommen.")
+            % {"old": previous.year, "new": target.year},
+        )
     return application
 
 

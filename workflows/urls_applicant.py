@@ -19,6 +19,7 @@ urlpatterns = [
         views.applicant_attachment_delete,
         name="applicant_attachment_delete",
     ),
+    path("antraege/<int:pk>/programmjahr/", views.applicant_application_move, name="applicant_application_move"),
     path(
         "antraege/<int:pk>/zurueckziehen/",
         views.applicant_application_withdraw,

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from grants.models import ProgrammeYear
 from grants.permissions import role_required
 from grants.roles import Role, user_roles
-from grants.selectors import applications_of_user, municipalities_of_user
+from grants.selectors import (
+    applications_of_user,
+    municipalities_of_user,
+    programme_year_closed_latest,
+    programme_years_open,
+)
+from workflows.views_applicant import no_open_year_message
 
 # The first role a person holds decides where "Start" leads.
 HOME_BY_ROLE = [
@@ -30,16 +35,17 @@ def home(request):
     return render(request, "workflows/no_role.html", status=403)
 
 
-def _current_year():
-    return ProgrammeYear.objects.filter(year=timezone.localdate().year).first()
-
-
 @login_required
 @role_required(Role.APPLICANT)
 def applicant_home(request):
+    # The years a municipality can apply for now, and the one whose deadline it just
+    # missed (so that "Antragsfrist abgelaufen" is said, not that nothing exists).
+    open_years = programme_years_open()
     context = {
         "municipalities": municipalities_of_user(user=request.user),
-        "programme_year": _current_year(),
+        "closed_year": programme_year_closed_latest(),
+        "open_years": open_years,
+        "no_open_year_message": "" if open_years else no_open_year_message(),
         "applications": applications_of_user(user=request.user),
     }
     return render(request, "workflows/applicant_home.html", context)

@@ -1,4 +1,4 @@
-"""Applicant screens: new application, edit, attachments, detail, answer, withdraw.
+"""Applicant screens: new application, edit, attachments, detail, answer, withdraw, move to another year.
 
 Each view checks the permission, calls one service and shows its German message.
 An application of a municipality the user does not act for is answered with 404,
@@ -17,11 +17,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import format_day
 from grants.banking import IbanDetails
-from grants.models import Affiliation, Application, Attachment, AuditRecord, ProgrammeYear, ProofOfUse
+from grants.models import Affiliation, Application, Attachment, AuditRecord, ProofOfUse
 from grants.permissions import can_act_for, role_required
 from grants.roles import Role, user_roles
-from grants.selectors import municipalities_of_user
+from grants.selectors import (
+    draft_year_check,
+    municipalities_of_user,
+    programme_year_closed_latest,
+    programme_years_open,
+)
 from reports.selectors import notices_of_application
 from workflows.attachments import attachment_add, attachment_delete
 from workflows.errors import AlreadyCreated, WorkflowError, form_error_add
@@ -31,6 +37,7 @@ from workflows.forms import (
     ApplicationForm,
     AttachmentForm,
     CostLineFormSet,
+    MoveToYearForm,
     WithdrawForm,
 )
 from workflows.labels import (
@@ -40,7 +47,13 @@ from workflows.labels import (
     STATUS_VARIANTS,
     UNKNOWN_ACTION,
 )
-from workflows.services import application_create, application_resubmit, application_submit, application_update
+from workflows.services import (
+    application_create,
+    application_move_to_year,
+    application_resubmit,
+    application_submit,
+    application_update,
+)
 from workflows.services import application_withdraw as withdraw_service
 
 FORM_TEMPLATE = "workflows/applicant_application_form.html"
@@ -61,8 +74,27 @@ def _application_or_404(user, pk: int) -> Application:
     return application
 
 
-def _current_programme_year() -> ProgrammeYear | None:
-    return ProgrammeYear.objects.filter(year=timezone.localdate().year).first()
+def no_open_year_message() -> str:
+    """Why no application can be started now, naming the year that is awaited."""
+    closed = programme_year_closed_latest()
+    if closed is not None:
+        return _(
+            "Die Antragsfrist für %(year)s ist am %(deadline)s um 24:00 Uhr abgelaufen. Für %(next)s sind noch "
+            "keine Förderbedingungen veröffentlicht. Anträge sind möglich, sobald die Geschäftsstelle das "
+            "Programmjahr eingerichtet hat."
+        ) % {"year": closed.year, "deadline": format_day(closed.application_deadline), "next": closed.year + 1}
+    return _(
+        "Für das Jahr %(year)d sind noch keine Förderbedingungen veröffentlicht. Anträge sind möglich, "
+        "sobald die Geschäftsstelle das Programmjahr eingerichtet hat."
+    ) % {"year": timezone.localdate().year}
+
+
+def _year_notice(application: Application) -> dict | None:
+    """What the draft's page says about its programme year (``None``: nothing to say)."""
+    check = draft_year_check(application=application)
+    if check is None or not (check.closed or check.period_outside):
+        return None
+    return {"check": check, "can_move": check.closed and bool(check.targets)}
 
 
 def _detail_url(application: Application) -> str:
@@ -86,14 +118,15 @@ def _render_form(
     form: ApplicationForm,
     formset,
     application: Application | None = None,
-    programme_year: ProgrammeYear | None = None,
     attachment_form: AttachmentForm | None = None,
 ):
     context = {
         "form": form,
         "formset": formset,
         "application": application,
-        "programme_year": application.programme_year if application else programme_year,
+        "programme_year": application.programme_year if application else form.own_programme_year,
+        "show_year_choice": application is None and "programme_year" in form.fields,
+        "year_notice": _year_notice(application) if application else None,
         "municipality": application.municipality if application else form.own_municipality,
         "attachments": application.attachments.all() if application else [],
         "attachment_form": attachment_form or AttachmentForm(),
@@ -140,32 +173,29 @@ def applicant_application_new(request):
             request, _("Ihrem Konto ist keine Kommune zugeordnet. Bitte wenden Sie sich an die Geschäftsstelle.")
         )
         return redirect("applicant_home")
-    programme_year = _current_programme_year()
-    if programme_year is None:
-        messages.error(
-            request,
-            _(
-                "Für das Jahr %(year)d sind noch keine Förderbedingungen veröffentlicht. Anträge sind möglich, "
-                "sobald die Geschäftsstelle das Programmjahr eingerichtet hat."
-            )
-            % {"year": timezone.localdate().year},
-        )
+    open_years = programme_years_open()
+    if not open_years:
+        messages.error(request, no_open_year_message())
         return redirect("applicant_home")
 
     if request.method != "POST":
-        form = ApplicationForm(municipalities=municipalities, initial={"form_token": secrets.token_urlsafe(16)})
-        return _render_form(request, form=form, formset=_cost_formset(), programme_year=programme_year)
+        form = ApplicationForm(
+            municipalities=municipalities,
+            programme_years=open_years,
+            initial={"form_token": secrets.token_urlsafe(16)},
+        )
+        return _render_form(request, form=form, formset=_cost_formset())
 
-    form = ApplicationForm(request.POST, municipalities=municipalities)
+    form = ApplicationForm(request.POST, municipalities=municipalities, programme_years=open_years)
     formset = _cost_formset(data=request.POST)
     form_ok, lines_ok = form.is_valid(), formset.is_valid()
     if not form.can_save():
-        return _render_form(request, form=form, formset=formset, programme_year=programme_year)
+        return _render_form(request, form=form, formset=formset)
     try:
         application = application_create(
             user=request.user,
             municipality=form.chosen_municipality(),
-            programme_year=programme_year,
+            programme_year=form.chosen_programme_year(),
             data=form.draft_data(),
             cost_lines=formset.cost_lines() if lines_ok else [],
             partners=form.partners_or_none() or [],
@@ -177,7 +207,7 @@ def applicant_application_new(request):
         return redirect("applicant_application_edit", pk=repeated.application_id)
     except WorkflowError as error:
         form_error_add(form, error)
-        return _render_form(request, form=form, formset=formset, programme_year=programme_year)
+        return _render_form(request, form=form, formset=formset)
 
     if form_ok and lines_ok:
         if "submit" in request.POST:
@@ -370,6 +400,7 @@ def _render_detail(request, application: Application, *, answer_form: AnswerForm
         answer_form = AnswerForm(initial={"revision": application.revision})
     context = {
         "application": application,
+        "year_notice": _year_notice(application),
         "cost_lines": application.cost_lines.select_related("cost_type"),
         "partners": application.partner_municipalities.order_by("name", "ags"),
         "attachments": application.attachments.all(),
@@ -419,6 +450,32 @@ def applicant_application_answer(request, pk: int):
         return redirect(_detail_url(application))
     messages.success(request, _("Ihre Antwort wurde übermittelt. Der Antrag ist wieder in Prüfung."))
     return redirect(_detail_url(application))
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_application_move(request, pk: int):
+    """Move a draft into an open programme year (the button on its detail and edit pages)."""
+    application = _application_or_404(request.user, pk)
+    if request.method != "POST":
+        return redirect(_detail_url(application))
+    form = MoveToYearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["programme_year"]))
+        return redirect(_detail_url(application))
+    try:
+        application = application_move_to_year(
+            user=request.user, application_id=application.pk, programme_year_id=form.cleaned_data["programme_year"]
+        )
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect(_detail_url(application))
+    messages.success(
+        request,
+        _("Der Entwurf gehört jetzt zum Programmjahr %(year)s. Alle Angaben sind erhalten.")
+        % {"year": application.programme_year.year},
+    )
+    return redirect(_edit_url(application))
 
 
 @login_required

@@ -38,6 +38,7 @@ from workflows.forms_office import (
     TaskForm,
 )
 from workflows.labels import ACTION_LABELS, STATUS_VARIANTS, UNKNOWN_ACTION
+from workflows.views_base_rates import base_rate_warning
 
 S = Application.Status
 SS = StructuralStatus.Status
@@ -221,6 +222,7 @@ def office_queue(request):
         "query": query.urlencode(),
         "page_param": PAGE_PARAM,
         "overdue_days": selectors.OVERDUE_AFTER_DAYS,
+        **base_rate_warning(request.user),
     }
     return render(request, "workflows/office_queue.html", context)
 

@@ -3,8 +3,9 @@ form to the approval notice and the controller's annual report. Each persona use
 browser context of their own and logs in through the login form; every page seen is
 screenshotted and checked with axe (see conftest.py).
 
-Today is 2026-11-25 and the programme year 2026 closed applications on 30.09.2026: the
-deadline rule fails and the clerk overrides it with a reason.
+The applicant drafts on 30.09.2026, the last day of the programme year's application
+period, and submits the next morning: the deadline rule fails and the clerk overrides it
+with a reason.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
 from grants.models import Application
+from tests.clock import DEADLINE_DAY, berlin
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -104,7 +106,8 @@ def url_exists(name: str, **kwargs) -> bool:
     return True
 
 
-def test_from_application_to_notice_and_annual_report(ids_in_the_thousands, e2e, setting, offer_pdf):
+@pytest.mark.now(DEADLINE_DAY)
+def test_from_application_to_notice_and_annual_report(ids_in_the_thousands, e2e, setting, offer_pdf, clock):
     missing: list[str] = []
 
     # (a) The applicant drafts with a cost plan, attaches the offer and submits.
@@ -125,6 +128,7 @@ def test_from_application_to_notice_and_annual_report(ids_in_the_thousands, e2e,
     expect_message(page, "Die Anlage »angebot-moderation.pdf« wurde hochgeladen.")
     municipality.seen("attachment-uploaded")
 
+    clock.move_to(berlin(2026, 10, 1, 9, 0))  # the morning after the deadline day
     page.get_by_role("button", name="Einreichen").click()
     expect_message(page, "Ihr Antrag wurde eingereicht.")
     municipality.seen("submitted")

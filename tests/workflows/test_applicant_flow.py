@@ -10,8 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from grants.models import Application, AuditRecord, CostType, EligibilityResult
+from tests.clock import DEADLINE_DAY, berlin
 from workflows import services
 
+# New drafts through the form: on a day the seed year still takes applications.
+pytestmark = pytest.mark.now(DEADLINE_DAY)
 S = Application.Status
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
@@ -90,7 +93,7 @@ def test_new_application_page_shows_an_accessible_german_form(client_for, settin
         assert cost.name in content
 
 
-def test_happy_path_draft_edit_attachment_submit(client_for, setting, django_capture_on_commit_callbacks):
+def test_happy_path_draft_edit_attachment_submit(client_for, setting, clock, django_capture_on_commit_callbacks):
     client = client_for(setting)
 
     response = client.post(reverse("applicant_application_new"), post_data(title="Erster Titel"))
@@ -149,6 +152,8 @@ def test_happy_path_draft_edit_attachment_submit(client_for, setting, django_cap
     assert "attachment" in download["Content-Disposition"]
     assert "Angebot" in download["Content-Disposition"]
 
+    # Submitted the morning after the deadline day.
+    clock.move_to(berlin(2026, 10, 1, 9, 0))
     application.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -169,7 +174,7 @@ def test_happy_path_draft_edit_attachment_submit(client_for, setting, django_cap
     assert application.status == S.IN_REVIEW
     assert application.file_number == "MF-2026-00001"
     results = {r.rule: r.outcome for r in EligibilityResult.objects.filter(application=application, current=True)}
-    assert results["deadline"] == EligibilityResult.Outcome.FAILED  # today is after 30.09.2026
+    assert results["deadline"] == EligibilityResult.Outcome.FAILED  # submitted on 01.10.2026
     assert results["member_active"] == EligibilityResult.Outcome.PASSED
     assert len(mail.outbox) == 1
     assert "MF-2026-00001" in mail.outbox[0].subject

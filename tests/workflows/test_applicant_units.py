@@ -97,7 +97,7 @@ def test_home_lists_the_applications(applicant, gardelegen, programme_year):
     request.user = applicant
     html = render_to_string(
         "workflows/applicant_home.html",
-        {"applications": [application], "municipalities": [gardelegen], "programme_year": programme_year},
+        {"applications": [application], "municipalities": [gardelegen], "open_years": [programme_year]},
         request=request,
     )
     assert application.title in html

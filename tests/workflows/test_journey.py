@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from budgets.models import LedgerEntry
 from grants.models import Application
+from tests.clock import DEADLINE_DAY, berlin
 from tests.workflows.test_applicant_flow import PDF, post_data
 
 S = Application.Status
@@ -36,7 +37,9 @@ def claim(client: Client, url: str) -> None:
     client.post(url, {"action": "claim", "task": task.group(1)})
 
 
+@pytest.mark.now(DEADLINE_DAY)
 def test_from_application_to_approval(
+    clock,
     applicant,
     clerk,
     approver,
@@ -48,7 +51,7 @@ def test_from_application_to_approval(
 ):
     municipality_browser, clerk_browser, approver_browser = browser(applicant), browser(clerk), browser(approver)
 
-    # The applicant drafts, attaches an offer and submits.
+    # The applicant drafts on the deadline day, attaches an offer and submits the next morning.
     with django_capture_on_commit_callbacks(execute=True):
         municipality_browser.post(reverse("applicant_application_new"), post_data())
         application = Application.objects.get()
@@ -57,6 +60,7 @@ def test_from_application_to_approval(
             {"file": SimpleUploadedFile("angebot.pdf", PDF, content_type="application/pdf")},
         )
         application.refresh_from_db()
+        clock.move_to(berlin(2026, 10, 1, 9, 0))
         municipality_browser.post(
             reverse("applicant_application_edit", kwargs={"pk": application.pk}),
             post_data(revision=application.revision, initial_lines=2, submit="1"),

@@ -18,6 +18,7 @@ from budgets.models import LedgerEntry
 from grants.models import Application, CostType, EligibilityResult
 from grants.roles import Role
 from tests.conftest import PASSWORD
+from tests.factories import while_open
 from workflows import services
 from workflows.flows import open_task_for, sync_tasks_for
 from workflows.models import ApplicationProcess
@@ -33,35 +34,36 @@ def user_with_roles(username: str, *roles: Role, **extra):
 
 
 def submitted_application(*, applicant, municipality, programme_year) -> Application:
-    """As the applicant would: a draft with a cost plan, then submitted into review."""
-    application = services.application_create(
-        user=applicant,
-        municipality=municipality,
-        programme_year=programme_year,
-        data={
-            "title": "Moderation Zukunftswerkstatt Altmark",
-            "goals": "Leitbild für die Ortsteile",
-            "description": "Zwei moderierte Werkstätten mit Bürgerinnen und Bürgern.",
-            "purpose": Application.Purpose.MODERATION,
-            "period_start": datetime.date(2026, 12, 1),
-            "period_end": datetime.date(2026, 12, 20),
-            "requested_amount": Decimal("2550.00"),
-            "contact_name": "Anja Antrag",
-            "contact_email": "kontakt@gardelegen.example",
-            "account_holder": "Hansestadt Gardelegen",
-            "iban": "DE02120300000000202051",
-            "declaration_no_early_start": True,
-            "declaration_no_double_funding": True,
-        },
-        cost_lines=[
-            CostLineInput(
-                cost_type=CostType.objects.get(code="moderation"),
-                description="Moderation zweier Werkstätten",
-                days=Decimal("3"),
-                day_rate=Decimal("850.00"),
-            )
-        ],
-    )
+    """As the applicant would: a draft with a cost plan (started before the deadline), then submitted into review."""
+    with while_open(programme_year):
+        application = services.application_create(
+            user=applicant,
+            municipality=municipality,
+            programme_year=programme_year,
+            data={
+                "title": "Moderation Zukunftswerkstatt Altmark",
+                "goals": "Leitbild für die Ortsteile",
+                "description": "Zwei moderierte Werkstätten mit Bürgerinnen und Bürgern.",
+                "purpose": Application.Purpose.MODERATION,
+                "period_start": datetime.date(2026, 12, 1),
+                "period_end": datetime.date(2026, 12, 20),
+                "requested_amount": Decimal("2550.00"),
+                "contact_name": "Anja Antrag",
+                "contact_email": "kontakt@gardelegen.example",
+                "account_holder": "Hansestadt Gardelegen",
+                "iban": "DE02120300000000202051",
+                "declaration_no_early_start": True,
+                "declaration_no_double_funding": True,
+            },
+            cost_lines=[
+                CostLineInput(
+                    cost_type=CostType.objects.get(code="moderation"),
+                    description="Moderation zweier Werkstätten",
+                    days=Decimal("3"),
+                    day_rate=Decimal("850.00"),
+                )
+            ],
+        )
     application = services.application_submit(user=applicant, application_id=application.pk)
     # Stands in for the call the services will make themselves once they are wired.
     sync_tasks_for(application, actor=applicant)
@@ -411,9 +413,10 @@ def test_the_decision_page_is_for_approvers(client_for, application, clerk, appr
 
 
 def test_drafts_and_unknown_files_are_not_found(client_for, clerk, applicant, gardelegen, programme_year):
-    draft = services.application_create(
-        user=applicant, municipality=gardelegen, programme_year=programme_year, data={"title": "Entwurf"}
-    )
+    with while_open(programme_year):
+        draft = services.application_create(
+            user=applicant, municipality=gardelegen, programme_year=programme_year, data={"title": "Entwurf"}
+        )
     client = client_for(clerk)
     assert client.get(review_url(draft)).status_code == 404
     assert client.get(reverse("office_review", kwargs={"pk": 999999})).status_code == 404

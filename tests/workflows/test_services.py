@@ -408,13 +408,15 @@ def test_the_same_new_application_form_creates_one_draft(setting, foreign_applic
         "data": factories.complete_data(),
         "create_token": "formular-123",
     }
-    draft = services.application_create(**create)
+    with factories.while_open(setting["programme_year"]):
+        draft = services.application_create(**create)
+    # Sent again after the deadline passed: still the draft of the first, not a refusal.
     with pytest.raises(AlreadyCreated) as caught:
         services.application_create(**create)
     assert caught.value.application_id == draft.pk
     assert Application.objects.count() == 1
     # Somebody else's token is no way into their draft.
-    with pytest.raises(WorkflowError) as caught:
+    with pytest.raises(WorkflowError) as caught, factories.while_open(setting["programme_year"]):
         services.application_create(**{**create, "user": foreign_applicant, "municipality": bindlach})
     assert caught.value.code == "stale"
     assert Application.objects.count() == 1
