@@ -19,10 +19,16 @@ $(STAMP): requirements.txt requirements-dev.txt package.json package-lock.json
 
 install: $(STAMP)
 
+# Demo values, not the office's account: a published example IBAN, so that SEPA batches
+# work out of the box (the same values as DEMO_DEBTOR in workflows/.../demo_setup.py).
+DEMO_ENV := SEPA_DEBTOR_NAME="Geschäftsstelle Zukunftsraum Demografie (Demo)" \
+	SEPA_DEBTOR_IBAN=DE02100500000054540402 SEPA_DEBTOR_STREET=Demostraße SEPA_DEBTOR_BUILDING_NUMBER=1 \
+	SEPA_DEBTOR_POSTCODE=10117 SEPA_DEBTOR_TOWN=Berlin
+
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 DEMO_URL=http://$(HOST):$(PORT)/ $(PY) manage.py demo_setup
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(DEMO_ENV) DEMO_URL=http://$(HOST):$(PORT)/ $(PY) manage.py demo_setup
+	DEBUG=1 $(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(PY) -m ruff check .
@@ -37,7 +43,7 @@ test: install
 FAKETIME_AT ?= $(shell echo $$(( $$(date -u +%Y) + 2 ))-12-31 22:30:00)
 test-anydate: install
 	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install faketime"; exit 1; }
-	TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$(FAKETIME_AT)" $(PY) -m pytest --ignore=tests/e2e -p no:cacheprovider
+	TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$(FAKETIME_AT)" $(PY) -m pytest --ignore=tests/e2e -p no:cacheprovider -n 2
 
 lint: install
 	$(PY) -m ruff check .
