@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import threading
 import time
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -19,38 +18,12 @@ from budgets.models import BaseRate
 from core.errors import DomainError
 from grants.roles import Role
 from tests import factories
+from tests.budgets.test_sepa_race import run_in_parallel_errors
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 D = Decimal
 NEXT = datetime.date(2026, 7, 1)
-
-
-def run_in_parallel(calls: list[Callable[[], object]]) -> tuple[list[object], list[DomainError]]:
-    """Start every call at the same moment, each thread on its own connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = []
-    refused: list[DomainError] = []
-    lock = threading.Lock()
-
-    def work(call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            result = call()
-            with lock:
-                results.append(result)
-        except DomainError as error:
-            with lock:
-                refused.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, refused
 
 
 @pytest.fixture
@@ -65,7 +38,7 @@ def add(user, valid_from: datetime.date, rate: str):
 
 
 def test_the_same_half_year_twice_at_once_is_entered_once(admins):
-    added, refused = run_in_parallel([add(admins[0], NEXT, "1.11"), add(admins[1], NEXT, "1.12")])
+    added, refused = run_in_parallel_errors([add(admins[0], NEXT, "1.11"), add(admins[1], NEXT, "1.12")])
 
     assert len(added) == 1
     assert [error.code for error in refused] == ["base_rate_refused"]
@@ -84,7 +57,7 @@ def test_four_entries_at_once_never_leave_a_gap(admins):
         add(admins[3], datetime.date(2027, 1, 1), "1.14"),
     ]
 
-    added, refused = run_in_parallel(calls)
+    added, refused = run_in_parallel_errors(calls)
 
     assert 1 <= len(added) <= 2
     assert len(added) + len(refused) == 4

@@ -13,19 +13,19 @@ from django.utils import timezone
 
 from budgets.models import LedgerEntry, Payout, SepaBatch, SepaBatchLine
 from budgets.selectors import payouts_ready_for_batch, programme_paid
+from core.errors import DomainError
 from tests.budgets.test_payouts import approved_application, invoice, open_payout_window, released, request
 from workflows import payouts
-from workflows.errors import WorkflowError
 
 # serialized_rollback keeps the groups and cost types seeded by migrations.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def run_in_parallel(calls: list[Callable[[], object]]) -> tuple[list[object], list[str]]:
-    """Start every call at the same moment, each thread on its own connection."""
+def run_in_parallel_errors(calls: list[Callable[[], object]]) -> tuple[list[object], list[DomainError]]:
+    """Start every call at the same moment, each thread on its own connection; results and refusals."""
     barrier = threading.Barrier(len(calls))
     results: list[object] = []
-    refused: list[str] = []
+    refused: list[DomainError] = []
     lock = threading.Lock()
 
     def work(call: Callable[[], object]) -> None:
@@ -34,9 +34,9 @@ def run_in_parallel(calls: list[Callable[[], object]]) -> tuple[list[object], li
             result = call()
             with lock:
                 results.append(result)
-        except WorkflowError as exc:
+        except DomainError as error:
             with lock:
-                refused.append(exc.code)
+                refused.append(error)
         finally:
             connection.close()
 
@@ -46,6 +46,12 @@ def run_in_parallel(calls: list[Callable[[], object]]) -> tuple[list[object], li
     for thread in threads:
         thread.join(timeout=60)
     return results, refused
+
+
+def run_in_parallel(calls: list[Callable[[], object]]) -> tuple[list[object], list[str]]:
+    """As ``run_in_parallel_errors``, with the codes of the refusals."""
+    results, refused = run_in_parallel_errors(calls)
+    return results, [error.code for error in refused]
 
 
 @pytest.fixture(autouse=True)
