@@ -23,7 +23,7 @@ from grants.imports import municipalities_import
 from grants.models import Application, Municipality
 from grants.roles import Role
 from workflows.management.commands.demo_setup import programme_year_ensure
-from workflows import services
+from workflows.applications import services
 
 N = 1000
 municipalities_import(path=Path(settings.BASE_DIR) / "fixtures" / "gv-auszug-destatis.csv")

@@ -104,7 +104,7 @@ from grants.models import Application
 from reports.models import Notice
 from reports.notices import render_notice
 from reports.services import notice_render
-from workflows.notices import notice_issue
+from workflows.common.notices import notice_issue
 
 N = int(sys.argv[1])
 ids = list(Application.objects.filter(status="approved").order_by("pk").values_list("pk", flat=True)[:N])

@@ -69,7 +69,7 @@ from grants.imports import memberships_import, municipalities_import, structural
 from grants.models import CostType, MembershipStatus, Municipality
 from grants.roles import Role
 from grants.services import affiliation_create
-from workflows import services
+from workflows.applications import services
 from workflows.management.commands.demo_setup import programme_year_ensure
 
 applicants, clerks, applications, password = (int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])

@@ -25,7 +25,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 from grants.models import Application, Kreis, Land, Municipality, ProgrammeYear, StructuralStatus
-from workflows.flows import ApplicationFlow
+from workflows.applications.flows import ApplicationFlow
 
 sizes = [int(size) for size in sys.argv[1].split(",")]
 runs = int(sys.argv[2])

@@ -98,7 +98,7 @@ def applications_of_user(*, user) -> QuerySet:
 #   applicant picks (the earliest is preselected). With none open, nobody can start one.
 # - A draft keeps its year when the deadline passes. It may still be submitted (the
 #   deadline rule then fails and says why), or be moved to an open year with everything
-#   it holds (``workflows.services.application_move_to_year``).
+#   it holds (``workflows.applications.services.application_move_to_year``).
 # - "Today" is the day on the Berlin wall clock: at 23:30 on 31 December the old year is
 #   still the current one, although UTC already shows the new year.
 

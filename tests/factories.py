@@ -16,8 +16,8 @@ from grants.models import Application, CostType, ProgrammeYear
 from grants.roles import Role
 from grants.selectors import programme_year_is_open
 from tests.conftest import PASSWORD
-from workflows import services
-from workflows.services import CostLineInput
+from workflows.applications import services
+from workflows.applications.services import CostLineInput
 
 
 def complete_data(**overrides) -> dict:

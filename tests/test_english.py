@@ -197,7 +197,7 @@ def test_records_stay_german_when_an_english_user_acts(applicant, gardelegen, pr
     from django.utils import translation
 
     from tests import factories
-    from workflows import services
+    from workflows.applications import services
 
     with translation.override("en"):
         application = factories.draft(applicant=applicant, municipality=gardelegen, programme_year=programme_year)

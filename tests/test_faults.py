@@ -24,10 +24,11 @@ from django.utils import timezone
 from budgets.models import LedgerEntry, Payout, SepaBatch
 from grants.models import Application, AuditRecord
 from tests import factories
-from tests.budgets.test_payouts import approved_application, invoice, open_payout_window, released
-from tests.budgets.test_payouts import request as payout_request
-from workflows import flows, payouts, services
-from workflows.flows import ApplicationFlow
+from tests.builders import approved_application, invoice, open_payout_window, released
+from tests.builders import request as payout_request
+from workflows.applications import flows, services
+from workflows.applications.flows import ApplicationFlow
+from workflows.payouts import services as payouts
 
 # serialized_rollback keeps the groups and cost types seeded by migrations.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -21,7 +21,7 @@ from budgets.models import BaseRate
 from tests.clock import TODAY
 from tests.test_fuzz_forms import dates, fuzz, german, logged_in, payload, rolled_back
 from tests.test_permissions import diff, snapshot
-from workflows.forms_base_rates import BaseRateForm
+from workflows.base_rates.forms import BaseRateForm
 
 D = Decimal
 

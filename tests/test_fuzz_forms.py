@@ -32,13 +32,13 @@ from budgets.models import InvoiceFile, LedgerEntry, Payout
 from grants.models import Application, AuditRecord, CostLine, CostType, ExpenseLine, ProofOfUse
 from grants.selectors import programme_years_open
 from tests import factories
-from tests.budgets.test_payouts import PDF, approved_application, open_payout_window
+from tests.builders import PDF, approved_application, open_payout_window
 from tests.clock import DEADLINE_DAY, TODAY, YEAR
 from tests.conftest import programme_year_create
 from tests.test_permissions import diff, snapshot
-from workflows import flows, services
-from workflows.flows import ApplicationFlow
-from workflows.forms import (
+from workflows.applications import flows, services
+from workflows.applications.flows import ApplicationFlow
+from workflows.applications.forms import (
     COST_LINE_PREFIX,
     PLAIN_DRAFT_FIELDS,
     AnswerForm,
@@ -46,9 +46,9 @@ from workflows.forms import (
     CostLineFormSet,
     MoveToYearForm,
 )
-from workflows.forms_office import RecommendApprovalForm, RecommendRejectionForm, RequestInfoForm
-from workflows.forms_proof import EXPENSE_PREFIX, ExpenseFormSet, ProofForm
-from workflows.services import application_missing_fields
+from workflows.applications.forms_office import RecommendApprovalForm, RecommendRejectionForm, RequestInfoForm
+from workflows.applications.services import application_missing_fields
+from workflows.proofs.forms import EXPENSE_PREFIX, ExpenseFormSet, ProofForm
 
 S = Application.Status
 PS = ProofOfUse.Status

@@ -30,12 +30,13 @@ from grants.models import Application, Attachment, ProgrammeYear, ProofOfUse
 from reports.models import Notice, ReportExport
 from reports.services import notice_render, report_export_request, report_export_run
 from tests import factories
-from tests.budgets.test_payouts import invoice, open_payout_window, pdf, released
-from tests.budgets.test_payouts import request as payout_request
-from workflows import payouts, services
-from workflows.attachments import attachment_add
+from tests.builders import invoice, open_payout_window, pdf, released
+from tests.builders import request as payout_request
+from workflows.applications import services
+from workflows.common.attachments import attachment_add
+from workflows.common.notices import notice_issue
 from workflows.management.commands.demo_setup import programme_year_ensure
-from workflows.notices import notice_issue
+from workflows.payouts import services as payouts
 
 LOGIN_PATH = "/konto/anmelden/"
 ROLES = ["anonymous", "applicant", "foreign_applicant", "clerk", "approver", "controller", "admin_user"]
@@ -613,8 +614,8 @@ def test_a_clerk_overrides_rules_only_of_the_application_they_hold(
 ):
     from grants.models import EligibilityResult
     from grants.roles import Role
-    from workflows import flows
-    from workflows.flows import ApplicationFlow
+    from workflows.applications import flows
+    from workflows.applications.flows import ApplicationFlow
 
     colleague = factories.user_with_roles("sachbearbeitung-2", Role.CLERK)
     common = {"applicant": applicant, "municipality": gardelegen, "programme_year": programme_year}

@@ -2,7 +2,7 @@
 
 The application's own state machine (``grants.Application.status``) stays the state
 of record; the process only holds the tasks that put the application into the
-clerks' and approvers' queues (``workflows.flows``).
+clerks' and approvers' queues (``workflows.applications.flows``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class ApplicationProcess(Process):
         verbose_name = _("Bearbeitungsvorgang")
         verbose_name_plural = _("Bearbeitungsvorgänge")
         # viewflow adds "manage" when the flow class is built; declared here so the
-        # migration state does not depend on whether workflows.flows was imported.
+        # migration state does not depend on whether workflows.applications.flows was imported.
         default_permissions = ("add", "change", "delete", "view", "manage")
 
     def __str__(self) -> str:

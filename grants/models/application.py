@@ -195,7 +195,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         pass
 
     # Settled with the proof of use: accepted, or partly revoked with a refund claim
-    # for what was not used or not eligible (workflows.proof_of_use).
+    # for what was not used or not eligible (workflows.proofs.services).
     @transition(field=status, source=[Status.APPROVED, Status.PAID], target=Status.COMPLETED)
     def complete(self) -> None:
         pass
@@ -206,7 +206,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         pass
 
     # Nothing called by the year's invoice deadline: the commitment goes back to the
-    # budget (workflows.budget.commitments_lapse books the release).
+    # budget (workflows.payouts.budget.commitments_lapse books the release).
     @transition(field=status, source=Status.APPROVED, target=Status.LAPSED)
     def lapse(self) -> None:
         pass

@@ -8,7 +8,7 @@ One proof per approved application, with its own state machine::
                                               in_review ──claim_refund──▶ refund_claimed ──mark_refunded──▶ refunded
 
 As on the application, the transition methods only change state and timestamps; only
-``workflows.proof_of_use`` calls them, inside its transaction. The money that follows
+``workflows.proofs.services`` calls them, inside its transaction. The money that follows
 (releases, refund claims, refunds) lives in ``budgets``.
 """
 

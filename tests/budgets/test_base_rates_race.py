@@ -18,7 +18,7 @@ from budgets.models import BaseRate
 from core.errors import DomainError
 from grants.roles import Role
 from tests import factories
-from tests.budgets.test_sepa_race import run_in_parallel_errors
+from tests.workflows.payouts.test_sepa_race import run_in_parallel_errors
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -19,7 +19,7 @@ from grants.models import Application
 from reports.exports.annual_report import AnnualReport
 from reports.exports.base import BaseExporter, Column, Sheet, Total, write_workbook
 from tests import factories
-from workflows import services
+from workflows.applications import services
 
 SHEETS = [
     "Übersicht",

@@ -16,16 +16,15 @@ from django.utils import timezone
 
 from budgets.models import Payout, RefundClaim, SepaBatch
 from grants.models import Application, ExpenseLine
-from tests.budgets.test_payouts import invoice, pdf, released
+from tests.builders import in_review, invoice, pay, pdf, released
 from tests.clock import berlin
-from tests.workflows.test_budget_views import deadline_passed, lapse_url
-from tests.workflows.test_payout_views import approved, browser, new_url, request_data  # noqa: F401
-from tests.workflows.test_proof_services import in_review, pay
-from tests.workflows.test_proof_views import applicant_url as proof_applicant_url
-from tests.workflows.test_proof_views import expense_post, review_url
-from workflows import payouts
-from workflows.errors import WorkflowError
-from workflows.payouts import SEPA_MAX_EXECUTION_DAYS
+from tests.workflows.payouts.test_budget_views import deadline_passed, lapse_url
+from tests.workflows.payouts.test_views import approved, browser, new_url, request_data  # noqa: F401
+from tests.workflows.proofs.test_views import applicant_url as proof_applicant_url
+from tests.workflows.proofs.test_views import expense_post, review_url
+from workflows.common.errors import WorkflowError
+from workflows.payouts import services as payouts
+from workflows.payouts.services import SEPA_MAX_EXECUTION_DAYS
 
 S = Application.Status
 

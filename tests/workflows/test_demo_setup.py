@@ -20,8 +20,8 @@ from budgets.models import BaseRate, LedgerEntry, Payout, RefundClaim, SepaBatch
 from grants.models import Application, AuditRecord, Municipality, ProgrammeYear
 from grants.roles import user_roles
 from reports.models import Notice
-from workflows import payouts
 from workflows.management.commands.demo_setup import DEMO_DEBTOR, DEMO_PASSWORD, DEMO_RATE_SOURCE, DEMO_USERS
+from workflows.payouts import services as payouts
 
 EVERY_STATE = {
     "draft",

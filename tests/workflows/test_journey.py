@@ -15,7 +15,7 @@ from django.urls import reverse
 from budgets.models import LedgerEntry
 from grants.models import Application
 from tests.clock import DEADLINE_DAY, berlin
-from tests.workflows.test_applicant_flow import PDF, post_data
+from tests.workflows.applications.test_applicant_flow import PDF, post_data
 
 S = Application.Status
 

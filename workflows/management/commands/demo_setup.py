@@ -38,8 +38,10 @@ from grants.imports import memberships_import, municipalities_import, structural
 from grants.models import Application, CostType, LegalTextBlock, Municipality, ProgrammeYear
 from grants.roles import Role
 from grants.services import affiliation_create
-from workflows import budget, payouts, services
-from workflows import proof_of_use as proofs
+from workflows.applications import services
+from workflows.payouts import budget
+from workflows.payouts import services as payouts
+from workflows.proofs import services as proofs
 
 DEMO_PASSWORD = "Demo-Passwort-2026"
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from workflows.flows import sync_tasks_all
+from workflows.applications.flows import sync_tasks_all
 
 
 class Command(BaseCommand):

@@ -1,0 +1,107 @@
+"""Forms of the programme office. Field validation only; the rules live in the services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import GermanDecimalField
+from grants.models import Application, Land, StructuralStatus
+from workflows.applications.selectors import OVERDUE_AFTER_DAYS, QUEUE_STATUSES, QueueFilter
+from workflows.common.guards import MAX_TEXT
+
+
+def _text(label, *, required: bool = True, help_text: str = "", rows: int = 4) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MAX_TEXT,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class QueueFilterForm(forms.Form):
+    land = forms.ModelChoiceField(label=_("Land"), queryset=Land.objects.order_by("name"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    priority = forms.ChoiceField(
+        label=_("Priorität (GRW-Fördergebiet)"),
+        required=False,
+        choices=[("", _("alle")), *StructuralStatus.Status.choices],
+    )
+    overdue = forms.BooleanField(
+        label=_("nur überfällige Anträge"),
+        required=False,
+        help_text=_("Eingereicht vor mehr als %(days)s Tagen und noch ohne Empfehlung.") % {"days": OVERDUE_AFTER_DAYS},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["land"].empty_label = _("alle Länder")
+        self.fields["status"].choices = [("", _("alle"))] + [
+            (status.value, status.label) for status in Application.Status if status in QUEUE_STATUSES
+        ]
+
+    def to_filter(self) -> QueueFilter:
+        if not self.is_valid():
+            return QueueFilter()
+        data = self.cleaned_data
+        return QueueFilter(
+            land=data["land"], status=data["status"], priority=data["priority"], overdue=bool(data["overdue"])
+        )
+
+
+class TaskForm(forms.Form):
+    """Claim or give back a task; carries the task the page was rendered with."""
+
+    task = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class OverrideForm(forms.Form):
+    """One per failed rule; the prefix names the result (``override-<pk>``)."""
+
+    reason = _text(
+        _("Begründung der Übersteuerung"),
+        help_text=_("Warum ist die Regel in diesem Fall erfüllt? Die Begründung wird protokolliert."),
+        rows=3,
+    )
+
+
+class RequestInfoForm(forms.Form):
+    message = _text(
+        _("Ihre Rückfrage an die Kommune"),
+        help_text=_("Die Kommune erhält die Rückfrage per E-Mail, beantwortet sie und reicht den Antrag erneut ein."),
+    )
+
+
+class RecommendApprovalForm(forms.Form):
+    amount = GermanDecimalField(
+        label=_("Empfohlener Betrag (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text=_("Höchstens der beantragte Betrag, zum Beispiel 2.550,00."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    reason = _text(_("Begründung der Empfehlung"))
+
+
+class RecommendRejectionForm(forms.Form):
+    reason = _text(_("Begründung der Empfehlung"))
+
+
+class ApproveForm(forms.Form):
+    note = _text(_("Vermerk zur Bewilligung"), required=False, rows=3)
+
+
+class RejectForm(forms.Form):
+    reason = _text(
+        _("Begründung der Ablehnung"),
+        help_text=_("Die Kommune erhält die Entscheidung mit dieser Begründung per E-Mail."),
+    )
+
+
+class SendBackForm(forms.Form):
+    reason = _text(_("Begründung der Rückgabe"), help_text=_("Was soll die Sachbearbeitung noch prüfen?"))

@@ -1,0 +1,680 @@
+"""The only code that drives application transitions.
+
+Every service opens its own transaction, locks the application row before it looks
+at the state (so a replayed or concurrent action finds the new state and stops),
+calls one transition of the state machine, writes one audit record, and leaves side
+effects (e-mail) to ``transaction.on_commit``.
+
+Lock order, to rule out deadlocks: programme year, then application.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from budgets.models import LedgerEntry
+from budgets.selectors import municipality_committed, programme_committed
+from core.dates import format_day
+from core.money import ZERO, format_eur, money
+from grants.eligibility import ApplicationFacts, CostLineFacts, YearRules, check_all, rule_set_version
+from grants.models import (
+    Application,
+    CostLine,
+    CostType,
+    EligibilityResult,
+    Municipality,
+    ProgrammeYear,
+)
+from grants.roles import Role
+from grants.selectors import membership_is_active, programme_year_is_open
+from grants.services import number_next
+from reports.models import Notice
+from workflows.applications.flows import sync_tasks_for
+from workflows.common.errors import AlreadyCreated, WorkflowError
+from workflows.common.guards import (
+    MAX_TEXT,
+    audit_write,
+    clean_reason,
+    expect_status,
+    german_records,
+    lock_application,
+    require_applicant,
+    require_role,
+)
+from workflows.common.notices import notice_issue
+from workflows.common.notifications import notify_applicant
+from workflows.proofs.services import proof_of_use_open_locked
+
+S = Application.Status
+FILE_NUMBER_PREFIX = "MF"
+
+
+def _check_revision(application: Application, revision: int | None) -> None:
+    # A form carries the revision it was rendered with; a stale or replayed POST
+    # (double click, back button) is refused instead of applied twice.
+    if revision is not None and revision != application.revision:
+        raise WorkflowError(_("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."), code="stale")
+
+
+def _bump(application: Application, *fields: str) -> None:
+    application.revision += 1
+    application.save(update_fields=["status", "revision", "updated_at", *fields])
+
+
+# --- drafts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostLineInput:
+    cost_type: CostType
+    description: str
+    days: Decimal | None = None
+    day_rate: Decimal | None = None
+    flat_amount: Decimal | None = None
+
+
+DRAFT_FIELDS = [
+    "title",
+    "goals",
+    "description",
+    "purpose",
+    "period_start",
+    "period_end",
+    "requested_amount",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "account_holder",
+    "iban",
+    "bic",
+    "bank_name",
+    "declaration_no_early_start",
+    "declaration_no_double_funding",
+]
+
+
+def _write_cost_lines(application: Application, cost_lines: list[CostLineInput]) -> None:
+    application.cost_lines.all().delete()
+    CostLine.objects.bulk_create(
+        [
+            CostLine(
+                application=application,
+                cost_type=line.cost_type,
+                description=line.description,
+                days=None if line.flat_amount is not None else line.days,
+                day_rate=None if line.flat_amount is not None else line.day_rate,
+                flat_amount=line.flat_amount,
+                amount=CostLine.compute_amount(days=line.days, day_rate=line.day_rate, flat_amount=line.flat_amount),
+                position=index,
+            )
+            for index, line in enumerate(cost_lines)
+        ]
+    )
+
+
+@german_records
+def application_create(
+    *,
+    user: AbstractUser,
+    municipality: Municipality,
+    programme_year: ProgrammeYear,
+    data: dict,
+    cost_lines: list[CostLineInput] | None = None,
+    partners: list[Municipality] | None = None,
+    create_token: str | None = None,
+) -> Application:
+    """Start a draft for the user's municipality in a programme year open for applications
+    (``grants.selectors.programme_years_open``); nothing else is checked beyond field validity.
+
+    With ``create_token`` the call is idempotent: a second call with the same token
+    raises ``AlreadyCreated`` naming the draft of the first, also when the deadline
+    passed in between (a double click at midnight finds the draft it made).
+    """
+    require_applicant(user, municipality)
+    token = (create_token or "").strip() or None
+    with transaction.atomic():
+        if token:
+            _refuse_repeated_create(user, token)
+        _expect_open(programme_year)
+        application = Application(
+            municipality=municipality,
+            programme_year=programme_year,
+            created_by=user,
+            create_token=token,
+            **_draft_values(data),
+        )
+        try:
+            with transaction.atomic():
+                application.save()
+        except IntegrityError:
+            # Two requests with the same token at the same moment: the other one won.
+            if token:
+                _refuse_repeated_create(user, token)
+                raise WorkflowError(
+                    _("Das Formular ist nicht mehr gültig. Bitte laden Sie die Seite neu."), code="stale"
+                ) from None
+            raise
+        _write_cost_lines(application, cost_lines or [])
+        application.partner_municipalities.set(partners or [])
+        audit_write(application=application, action="grants.application.created", actor=user, from_state="")
+    return application
+
+
+def _expect_open(programme_year: ProgrammeYear) -> None:
+    if programme_year_is_open(programme_year=programme_year):
+        return
+    raise WorkflowError(
+        _(
+            "Für das Programmjahr %(year)s sind keine Anträge mehr möglich: Die Antragsfrist ist am %(deadline)s "
+            "um 24:00 Uhr abgelaufen."
+        )
+        % {"year": programme_year.year, "deadline": format_day(programme_year.application_deadline)},
+        code="programme_year",
+    )
+
+
+def _refuse_repeated_create(user: AbstractUser, token: str) -> None:
+    existing = Application.objects.filter(create_token=token, created_by=user).values_list("pk", flat=True).first()
+    if existing is not None:
+        raise AlreadyCreated(
+            _("Dieser Antrag wurde bereits angelegt. Hier können Sie ihn weiter bearbeiten."), application_id=existing
+        )
+
+
+def _draft_values(data: dict) -> dict:
+    unknown = set(data) - set(DRAFT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a draft field: {', '.join(sorted(unknown))}")
+    return data
+
+
+@german_records
+def application_update(
+    *,
+    user: AbstractUser,
+    application_id: int,
+    revision: int | None,
+    data: dict,
+    cost_lines: list[CostLineInput] | None = None,
+    partners: list[Municipality] | None = None,
+) -> Application:
+    """Save a draft (or an application the office asked questions about)."""
+    with transaction.atomic():
+        application = lock_application(application_id)
+        require_applicant(user, application.municipality)
+        expect_status(application, *Application.EDITABLE)
+        _check_revision(application, revision)
+        for name, value in _draft_values(data).items():
+            setattr(application, name, value)
+        if cost_lines is not None:
+            _write_cost_lines(application, cost_lines)
+        if partners is not None:
+            application.partner_municipalities.set(partners)
+        application.revision += 1
+        application.save()
+    return application
+
+
+@german_records
+def application_move_to_year(*, user: AbstractUser, application_id: int, programme_year_id: int) -> Application:
+    """Move a draft into another programme year that is open for applications.
+
+    For a draft whose year's deadline has passed: everything it holds (fields, cost
+    lines, partners, attachments) stays as it is, only its year changes; it stays a
+    draft. A project period outside the new year is kept too: the applicant adjusts it,
+    and until then the eligibility rule ``period_in_year`` would fail on submission.
+    """
+    with transaction.atomic():
+        application = lock_application(application_id)
+        require_applicant(user, application.municipality)
+        expect_status(application, S.DRAFT)
+        target = ProgrammeYear.objects.filter(pk=programme_year_id).first()
+        if target is None:
+            raise WorkflowError(_("Dieses Programmjahr gibt es nicht."), code="programme_year")
+        previous = application.programme_year
+        if target.pk == previous.pk:
+            raise WorkflowError(
+                _("Der Entwurf gehört bereits zum Programmjahr %(year)s.") % {"year": target.year},
+                code="programme_year",
+            )
+        _expect_open(target)
+        application.programme_year = target
+        application.revision += 1
+        application.save(update_fields=["programme_year", "revision", "updated_at"])
+        audit_write(
+            application=application,
+            action="grants.application.moved_to_year",
+            actor=user,
+            from_state=S.DRAFT,
+            comment=_("Vom Programmjahr %(old)s in das Programmjahr %(new)s übernommen.")
+            % {"old": previous.year, "new": target.year},
+        )
+    return application
+
+
+REQUIRED_ON_SUBMIT = {
+    "title": _("Titel"),
+    "purpose": _("Zweck"),
+    "goals": _("Ziele"),
+    "description": _("Beschreibung"),
+    "period_start": _("Beginn"),
+    "period_end": _("Ende"),
+    "requested_amount": _("beantragter Betrag"),
+    "contact_name": _("Ansprechperson"),
+    "contact_email": _("E-Mail der Ansprechperson"),
+    "account_holder": _("Kontoinhaber"),
+    "iban": _("IBAN"),
+}
+
+
+def application_missing_fields(application: Application) -> list[str]:
+    """German names of what an applicant still has to fill in before submitting."""
+    missing = [str(label) for name, label in REQUIRED_ON_SUBMIT.items() if getattr(application, name) in (None, "")]
+    if not application.cost_lines.exists():
+        missing.append(_("Kostenplan (mindestens eine Position)"))
+    if application.purpose == Application.Purpose.NETWORKING and not application.partner_municipalities.exists():
+        missing.append(_("Partnerkommunen"))
+    if not application.declaration_no_early_start:
+        missing.append(_("Erklärung: kein Beginn vor Bewilligung"))
+    if not application.declaration_no_double_funding:
+        missing.append(_("Erklärung: keine Doppelförderung"))
+    return missing
+
+
+# --- eligibility ------------------------------------------------------------------------
+
+
+def _year_rules(programme_year: ProgrammeYear) -> YearRules:
+    return YearRules(
+        year=programme_year.year,
+        cap=programme_year.cap_per_municipality,
+        max_day_rate=programme_year.max_day_rate,
+        eligible_cost_types=frozenset(programme_year.eligible_cost_types.values_list("code", flat=True)),
+        application_deadline=programme_year.application_deadline,
+        version=programme_year.rule_set_version,
+    )
+
+
+PENDING = [S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED, S.RECOMMENDED]
+
+
+def _facts(application: Application, *, day: datetime.date) -> ApplicationFacts:
+    pending = (
+        Application.objects.filter(
+            municipality=application.municipality, programme_year=application.programme_year, status__in=PENDING
+        )
+        .exclude(pk=application.pk)
+        .aggregate(total=Sum("requested_amount"))["total"]
+        or ZERO
+    )
+    return ApplicationFacts(
+        submitted_on=day,
+        member_active=membership_is_active(municipality=application.municipality, day=day),
+        requested_amount=application.requested_amount,
+        period_start=application.period_start,
+        period_end=application.period_end,
+        early_start_allowed=application.early_start_allowed,
+        cost_lines=tuple(
+            CostLineFacts(
+                cost_type=line.cost_type.code,
+                cost_type_name=line.cost_type.name,
+                amount=line.amount,
+                day_rate=line.day_rate,
+            )
+            for line in application.cost_lines.select_related("cost_type")
+        ),
+        committed=municipality_committed(
+            programme_year=application.programme_year, municipality=application.municipality
+        ),
+        pending_elsewhere=money(pending),
+    )
+
+
+def _run_eligibility(application: Application) -> list[EligibilityResult]:
+    submitted_on = timezone.localdate(application.submitted_at) if application.submitted_at else timezone.localdate()
+    rules = _year_rules(application.programme_year)
+    version = rule_set_version(rules)
+    application.eligibility_results.filter(current=True).update(current=False)
+    now = timezone.now()
+    return EligibilityResult.objects.bulk_create(
+        [
+            EligibilityResult(
+                application=application,
+                rule=result.rule,
+                outcome=result.outcome,
+                message=result.message,
+                rule_set_version=version,
+                checked_at=now,
+            )
+            for result in check_all(_facts(application, day=submitted_on), rules)
+        ]
+    )
+
+
+# --- applicant actions ------------------------------------------------------------------
+
+
+@german_records
+def application_submit(*, user: AbstractUser, application_id: int, revision: int | None = None) -> Application:
+    """Submit a draft: number it, run every eligibility rule, put it into review."""
+    with transaction.atomic():
+        application = lock_application(application_id)
+        require_applicant(user, application.municipality)
+        expect_status(application, S.DRAFT)
+        _check_revision(application, revision)
+        missing = application_missing_fields(application)
+        if missing:
+            raise WorkflowError(
+                _("Der Antrag ist noch nicht vollständig. Es fehlen: %(missing)s.") % {"missing": ", ".join(missing)},
+                code="incomplete",
+            )
+        if application.file_number is None:
+            application.file_number = number_next(prefix=FILE_NUMBER_PREFIX, year=application.programme_year.year)
+        application.submit()
+        _bump(application, "file_number", "submitted_at")
+        audit_write(application=application, action="grants.application.submitted", actor=user, from_state=S.DRAFT)
+        _run_eligibility(application)
+        application.start_review()
+        _bump(application)
+        audit_write(
+            application=application,
+            action="grants.application.review_started",
+            actor=None,
+            from_state=S.SUBMITTED,
+            comment=_("Automatische Förderprüfung durchgeführt."),
+        )
+        sync_tasks_for(application, actor=user)
+        notify_applicant(application=application, event="submitted")
+    return application
+
+
+@german_records
+def application_resubmit(
+    *, user: AbstractUser, application_id: int, answer: str, revision: int | None = None
+) -> Application:
+    """Answer the office's questions and send the application back into review."""
+    with transaction.atomic():
+        application = lock_application(application_id)
+        require_applicant(user, application.municipality)
+        expect_status(application, S.INFO_REQUESTED)
+        _check_revision(application, revision)
+        answer = clean_reason(answer, what=_("Ihre Antwort"))
+        application.resubmit()
+        _bump(application)
+        audit_write(
+            application=application,
+            action="grants.application.resubmitted",
+            actor=user,
+            from_state=S.INFO_REQUESTED,
+            comment=answer,
+        )
+        _run_eligibility(application)
+        sync_tasks_for(application, actor=user)
+    return application
+
+
+@german_records
+def application_withdraw(*, user: AbstractUser, application_id: int, reason: str = "") -> Application:
+    with transaction.atomic():
+        application = lock_application(application_id)
+        require_applicant(user, application.municipality)
+        expect_status(application, *Application.WITHDRAWABLE)
+        before = application.status
+        application.withdraw()
+        _bump(application)
+        audit_write(
+            application=application,
+            action="grants.application.withdrawn",
+            actor=user,
+            from_state=before,
+            comment=(reason or "").strip()[:MAX_TEXT],
+        )
+        sync_tasks_for(application, actor=user)
+    return application
+
+
+# --- programme office -------------------------------------------------------------------
+
+
+@german_records
+def application_request_info(*, clerk: AbstractUser, application_id: int, message: str) -> Application:
+    require_role(clerk, Role.CLERK)
+    with transaction.atomic():
+        application = lock_application(application_id)
+        expect_status(application, S.IN_REVIEW)
+        message = clean_reason(message, what=_("Ihre Rückfrage"))
+        application.request_info()
+        _bump(application)
+        audit_write(
+            application=application,
+            action="grants.application.info_requested",
+            actor=clerk,
+            from_state=S.IN_REVIEW,
+            comment=message,
+        )
+        sync_tasks_for(application, actor=clerk)
+        notify_applicant(application=application, event="info_requested", message=message)
+    return application
+
+
+@german_records
+def eligibility_override(*, clerk: AbstractUser, application_id: int, result_id: int, reason: str) -> EligibilityResult:
+    """Let a failed rule of ``application_id`` pass, with a written reason that stays on record."""
+    require_role(clerk, Role.CLERK)
+    reason = clean_reason(reason, what=_("eine Begründung für die Übersteuerung"))
+    with transaction.atomic():
+        application = lock_application(application_id)
+        expect_status(application, S.IN_REVIEW)
+        try:
+            # The result must belong to this application: an id from another file is refused.
+            result = EligibilityResult.objects.select_for_update().get(
+                pk=result_id, application=application, current=True
+            )
+        except EligibilityResult.DoesNotExist:
+            raise WorkflowError(_("Das Prüfergebnis wurde nicht gefunden."), code="not_found") from None
+        if result.outcome != EligibilityResult.Outcome.FAILED or result.overridden_by_id:
+            raise WorkflowError(_("Nur eine nicht erfüllte Regel kann übersteuert werden."), code="not_failed")
+        result.overridden_by = clerk
+        result.override_reason = reason
+        result.overridden_at = timezone.now()
+        result.save(update_fields=["overridden_by", "override_reason", "overridden_at"])
+        audit_write(
+            application=application,
+            action="grants.eligibility.overridden",
+            actor=clerk,
+            from_state=application.status,
+            comment=f"{result.rule}: {reason}",
+        )
+    return result
+
+
+@german_records
+def application_recommend(
+    *,
+    clerk: AbstractUser,
+    application_id: int,
+    recommendation: str,
+    reason: str,
+    amount: Decimal | None = None,
+) -> Application:
+    """Recommend approval (amount, possibly reduced) or rejection; an approver decides."""
+    require_role(clerk, Role.CLERK)
+    with transaction.atomic():
+        application = lock_application(application_id)
+        expect_status(application, S.IN_REVIEW)
+        reason = clean_reason(reason, what=_("eine Begründung"))
+        if recommendation == Application.Recommendation.APPROVE:
+            blocking = [r.rule for r in application.eligibility_results.filter(current=True) if r.blocking]
+            if blocking:
+                raise WorkflowError(
+                    _("Nicht erfüllte Fördervoraussetzungen müssen erst übersteuert werden: %(rules)s.")
+                    % {"rules": ", ".join(blocking)},
+                    code="blocking_rules",
+                )
+            amount = money(amount if amount is not None else application.requested_amount or ZERO)
+            if amount <= ZERO:
+                raise WorkflowError(_("Der empfohlene Betrag muss größer als 0 € sein."), code="amount")
+            if amount > (application.requested_amount or ZERO):
+                raise WorkflowError(
+                    _("Der empfohlene Betrag darf den beantragten Betrag von %(requested)s nicht übersteigen.")
+                    % {"requested": format_eur(application.requested_amount or ZERO)},
+                    code="amount",
+                )
+            application.recommended_amount = amount
+        elif recommendation == Application.Recommendation.REJECT:
+            application.recommended_amount = None
+        else:
+            raise WorkflowError(_("Bitte wählen Sie eine Empfehlung."), code="recommendation")
+        application.recommendation = recommendation
+        application.recommendation_reason = reason
+        application.recommended_by = clerk
+        application.recommend()
+        _bump(application, "recommendation", "recommended_amount", "recommendation_reason", "recommended_by")
+        audit_write(
+            application=application,
+            action="grants.application.recommended",
+            actor=clerk,
+            from_state=S.IN_REVIEW,
+            comment=f"{application.get_recommendation_display()}: {reason}",
+        )
+        sync_tasks_for(application, actor=clerk)
+    return application
+
+
+def _four_eyes(application: Application, approver: AbstractUser) -> None:
+    if application.recommended_by_id == approver.pk:
+        raise WorkflowError(
+            _("Vier-Augen-Prinzip: Wer die Empfehlung abgegeben hat, kann nicht selbst entscheiden."),
+            code="four_eyes",
+        )
+
+
+@german_records
+def application_approve(*, approver: AbstractUser, application_id: int, reason: str = "") -> Application:
+    """Approve and commit the money in one transaction.
+
+    The programme year row is locked first: every approval of the year queues behind
+    it, so the cap and budget checks see every commitment booked before them, and two
+    approvals racing for the last euros cannot both succeed.
+    """
+    require_role(approver, Role.APPROVER)
+    with transaction.atomic():
+        year_id = Application.objects.filter(pk=application_id).values_list("programme_year_id", flat=True).first()
+        if year_id is None:
+            raise WorkflowError(_("Der Antrag wurde nicht gefunden."), code="not_found")
+        programme_year = ProgrammeYear.objects.select_for_update().get(pk=year_id)
+        application = lock_application(application_id)
+        expect_status(application, S.RECOMMENDED)
+        _four_eyes(application, approver)
+        if application.recommendation != Application.Recommendation.APPROVE:
+            raise WorkflowError(
+                _("Empfohlen ist die Ablehnung. Bitte lehnen Sie ab oder geben Sie den Antrag zurück."),
+                code="recommendation",
+            )
+        amount = money(application.recommended_amount)
+        committed = municipality_committed(programme_year=programme_year, municipality=application.municipality)
+        if committed + amount > programme_year.cap_per_municipality:
+            raise WorkflowError(
+                _(
+                    "Der Höchstbetrag der Kommune würde überschritten: frei sind noch %(remaining)s, "
+                    "bewilligt werden sollen %(amount)s."
+                )
+                % {
+                    "remaining": format_eur(max(programme_year.cap_per_municipality - committed, ZERO)),
+                    "amount": format_eur(amount),
+                },
+                code="cap",
+            )
+        available = programme_year.budget - programme_committed(programme_year=programme_year)
+        if amount > available:
+            raise WorkflowError(
+                _(
+                    "Das Programmbudget reicht nicht: verfügbar sind noch %(available)s, "
+                    "bewilligt werden sollen %(amount)s."
+                )
+                % {"available": format_eur(max(available, ZERO)), "amount": format_eur(amount)},
+                code="budget",
+            )
+        LedgerEntry.objects.create(
+            programme_year=programme_year,
+            municipality=application.municipality,
+            application=application,
+            kind=LedgerEntry.Kind.COMMITMENT,
+            amount=amount,
+            booked_by=approver,
+            note=application.file_number or "",
+        )
+        application.approved_amount = amount
+        application.decided_by = approver
+        application.decision_reason = (reason or "").strip()[:MAX_TEXT]
+        application.approve()
+        _bump(application, "approved_amount", "decided_by", "decision_reason", "decided_at")
+        audit_write(
+            application=application,
+            action="grants.application.approved",
+            actor=approver,
+            from_state=S.RECOMMENDED,
+            comment=_("Bewilligt: %(amount)s") % {"amount": format_eur(amount)}
+            + (f" – {application.decision_reason}" if application.decision_reason else ""),
+        )
+        sync_tasks_for(application, actor=approver)
+        # The proof of use exists from the moment of approval, with its due date.
+        proof_of_use_open_locked(application=application)
+        notice_issue(application=application, kind=Notice.Kind.APPROVAL, user=approver)
+        notify_applicant(application=application, event="approved")
+    return application
+
+
+@german_records
+def application_reject(*, approver: AbstractUser, application_id: int, reason: str) -> Application:
+    require_role(approver, Role.APPROVER)
+    with transaction.atomic():
+        application = lock_application(application_id)
+        expect_status(application, S.RECOMMENDED)
+        _four_eyes(application, approver)
+        reason = clean_reason(reason, what=_("eine Begründung der Ablehnung"))
+        application.decided_by = approver
+        application.decision_reason = reason
+        application.reject()
+        _bump(application, "decided_by", "decision_reason", "decided_at")
+        audit_write(
+            application=application,
+            action="grants.application.rejected",
+            actor=approver,
+            from_state=S.RECOMMENDED,
+            comment=reason,
+        )
+        sync_tasks_for(application, actor=approver)
+        notice_issue(application=application, kind=Notice.Kind.REJECTION, user=approver)
+        notify_applicant(application=application, event="rejected")
+    return application
+
+
+@german_records
+def application_send_back(*, approver: AbstractUser, application_id: int, reason: str) -> Application:
+    """Return a recommendation to the clerks for another look."""
+    require_role(approver, Role.APPROVER)
+    with transaction.atomic():
+        application = lock_application(application_id)
+        expect_status(application, S.RECOMMENDED)
+        _four_eyes(application, approver)
+        reason = clean_reason(reason, what=_("eine Begründung"))
+        application.send_back()
+        _bump(application)
+        audit_write(
+            application=application,
+            action="grants.application.sent_back",
+            actor=approver,
+            from_state=S.RECOMMENDED,
+            comment=reason,
+        )
+        sync_tasks_for(application, actor=approver)
+    return application

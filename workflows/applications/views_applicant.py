@@ -1,0 +1,501 @@
+"""Applicant screens: new application, edit, attachments, detail, answer, withdraw, move to another year.
+
+Each view checks the permission, calls one service and shows its German message.
+An application of a municipality the user does not act for is answered with 404,
+as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.dates import format_day
+from grants.banking import IbanDetails
+from grants.models import Affiliation, Application, Attachment, AuditRecord, ProofOfUse
+from grants.permissions import can_act_for, role_required
+from grants.roles import Role, user_roles
+from grants.selectors import (
+    draft_year_check,
+    municipalities_of_user,
+    programme_year_closed_latest,
+    programme_years_open,
+)
+from reports.selectors import notices_of_application
+from workflows.applications.forms import (
+    COST_LINE_PREFIX,
+    AnswerForm,
+    ApplicationForm,
+    AttachmentForm,
+    CostLineFormSet,
+    MoveToYearForm,
+    WithdrawForm,
+)
+from workflows.applications.services import (
+    application_create,
+    application_move_to_year,
+    application_resubmit,
+    application_submit,
+    application_update,
+)
+from workflows.applications.services import application_withdraw as withdraw_service
+from workflows.common.attachments import attachment_add, attachment_delete
+from workflows.common.errors import AlreadyCreated, WorkflowError, form_error_add
+from workflows.common.labels import (
+    APPLICANT_ACTION_LABELS,
+    APPLICANT_COMMENTS,
+    INTERNAL_ACTION_PREFIXES,
+    STATUS_VARIANTS,
+    UNKNOWN_ACTION,
+)
+
+FORM_TEMPLATE = "workflows/applicant_application_form.html"
+DETAIL_TEMPLATE = "workflows/applicant_application_detail.html"
+WITHDRAW_TEMPLATE = "workflows/applicant_application_withdraw.html"
+
+OFFICE_ROLES = {Role.CLERK, Role.APPROVER, Role.CONTROLLER}
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _application_or_404(user, pk: int) -> Application:
+    application = get_object_or_404(Application.objects.select_related("municipality", "programme_year"), pk=pk)
+    allowed, _reason = can_act_for(user=user, municipality=application.municipality)
+    if not allowed:
+        raise Http404
+    return application
+
+
+def no_open_year_message() -> str:
+    """Why no application can be started now, naming the year that is awaited."""
+    closed = programme_year_closed_latest()
+    if closed is not None:
+        return _(
+            "Die Antragsfrist für %(year)s ist am %(deadline)s um 24:00 Uhr abgelaufen. Für %(next)s sind noch "
+            "keine Förderbedingungen veröffentlicht. Anträge sind möglich, sobald die Geschäftsstelle das "
+            "Programmjahr eingerichtet hat."
+        ) % {"year": closed.year, "deadline": format_day(closed.application_deadline), "next": closed.year + 1}
+    return _(
+        "Für das Jahr %(year)d sind noch keine Förderbedingungen veröffentlicht. Anträge sind möglich, "
+        "sobald die Geschäftsstelle das Programmjahr eingerichtet hat."
+    ) % {"year": timezone.localdate().year}
+
+
+def _year_notice(application: Application) -> dict | None:
+    """What the draft's page says about its programme year (``None``: nothing to say)."""
+    check = draft_year_check(application=application)
+    if check is None or not (check.closed or check.period_outside):
+        return None
+    return {"check": check, "can_move": check.closed and bool(check.targets)}
+
+
+def _detail_url(application: Application) -> str:
+    return reverse("applicant_application_detail", kwargs={"pk": application.pk})
+
+
+def _edit_url(application: Application) -> str:
+    return reverse("applicant_application_edit", kwargs={"pk": application.pk})
+
+
+def _cost_formset(*, data=None, application: Application | None = None):
+    if data is not None:
+        return CostLineFormSet(data, prefix=COST_LINE_PREFIX)
+    initial = CostLineFormSet.initial_for(application) if application else []
+    return CostLineFormSet(initial=initial, prefix=COST_LINE_PREFIX)
+
+
+def _render_form(
+    request,
+    *,
+    form: ApplicationForm,
+    formset,
+    application: Application | None = None,
+    attachment_form: AttachmentForm | None = None,
+):
+    context = {
+        "form": form,
+        "formset": formset,
+        "application": application,
+        "programme_year": application.programme_year if application else form.own_programme_year,
+        "show_year_choice": application is None and "programme_year" in form.fields,
+        "year_notice": _year_notice(application) if application else None,
+        "municipality": application.municipality if application else form.own_municipality,
+        "attachments": application.attachments.all() if application else [],
+        "attachment_form": attachment_form or AttachmentForm(),
+        "action_url": _edit_url(application) if application else reverse("applicant_application_new"),
+        "show_municipality_select": application is None and "municipality" in form.fields,
+    }
+    return render(request, FORM_TEMPLATE, context)
+
+
+def _submit(request, application: Application) -> HttpResponseRedirect:
+    try:
+        application = application_submit(
+            user=request.user, application_id=application.pk, revision=application.revision
+        )
+    except WorkflowError as error:
+        messages.error(
+            request,
+            _("Ihre Angaben wurden gespeichert, der Antrag aber noch nicht eingereicht. %(reason)s")
+            % {"reason": error.message},
+        )
+        return redirect(_edit_url(application) if application.is_editable else _detail_url(application))
+    messages.success(
+        request,
+        _("Ihr Antrag wurde eingereicht. Aktenzeichen: %(number)s. Sie erhalten eine Eingangsbestätigung per E-Mail.")
+        % {"number": application.file_number},
+    )
+    return redirect(_detail_url(application))
+
+
+def _not_submitted(request) -> None:
+    if "submit" in request.POST:
+        messages.error(request, _("Der Antrag wurde nicht eingereicht, weil Angaben fehlerhaft sind."))
+
+
+# --- new application and edit -------------------------------------------------------------
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_application_new(request):
+    municipalities = list(municipalities_of_user(user=request.user))
+    if not municipalities:
+        messages.error(
+            request, _("Ihrem Konto ist keine Kommune zugeordnet. Bitte wenden Sie sich an die Geschäftsstelle.")
+        )
+        return redirect("applicant_home")
+    open_years = programme_years_open()
+    if not open_years:
+        messages.error(request, no_open_year_message())
+        return redirect("applicant_home")
+
+    if request.method != "POST":
+        form = ApplicationForm(
+            municipalities=municipalities,
+            programme_years=open_years,
+            initial={"form_token": secrets.token_urlsafe(16)},
+        )
+        return _render_form(request, form=form, formset=_cost_formset())
+
+    form = ApplicationForm(request.POST, municipalities=municipalities, programme_years=open_years)
+    formset = _cost_formset(data=request.POST)
+    form_ok, lines_ok = form.is_valid(), formset.is_valid()
+    if not form.can_save():
+        return _render_form(request, form=form, formset=formset)
+    try:
+        application = application_create(
+            user=request.user,
+            municipality=form.chosen_municipality(),
+            programme_year=form.chosen_programme_year(),
+            data=form.draft_data(),
+            cost_lines=formset.cost_lines() if lines_ok else [],
+            partners=form.partners_or_none() or [],
+            create_token=form.cleaned_data.get("form_token", ""),
+        )
+    except AlreadyCreated as repeated:
+        # The same form sent again (double click, reload): the draft exists already.
+        messages.info(request, repeated.message)
+        return redirect("applicant_application_edit", pk=repeated.application_id)
+    except WorkflowError as error:
+        form_error_add(form, error)
+        return _render_form(request, form=form, formset=formset)
+
+    if form_ok and lines_ok:
+        if "submit" in request.POST:
+            return _submit(request, application)
+        messages.success(request, _("Der Entwurf wurde gespeichert."))
+        return redirect(_edit_url(application))
+    form.show_revision(application.revision)
+    messages.warning(
+        request,
+        _(
+            "Der Entwurf wurde angelegt, aber noch nicht vollständig gespeichert: Bitte korrigieren Sie die "
+            "markierten Angaben und speichern Sie erneut."
+        ),
+    )
+    _not_submitted(request)
+    return _render_form(request, form=form, formset=formset, application=application)
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_application_edit(request, pk: int):
+    application = _application_or_404(request.user, pk)
+    if request.method != "POST":
+        if not application.is_editable:
+            messages.info(
+                request,
+                _("Der Antrag ist im Status »%(status)s« und kann nicht mehr bearbeitet werden.")
+                % {"status": application.get_status_display()},
+            )
+            return redirect(_detail_url(application))
+        form = ApplicationForm(initial=ApplicationForm.initial_for(application), application=application)
+        return _render_form(request, form=form, formset=_cost_formset(application=application), application=application)
+
+    form = ApplicationForm(request.POST, application=application)
+    formset = _cost_formset(data=request.POST)
+    form_ok, lines_ok = form.is_valid(), formset.is_valid()
+    if not form.can_save():
+        if not application.is_editable:
+            return redirect(_detail_url(application))
+        return _render_form(request, form=form, formset=formset, application=application)
+    try:
+        application = application_update(
+            user=request.user,
+            application_id=application.pk,
+            revision=form.cleaned_data["revision"],
+            data=form.draft_data(),
+            cost_lines=formset.cost_lines_or_none(),
+            partners=form.partners_or_none(),
+        )
+    except WorkflowError as error:
+        if error.code == "stale":
+            # Keep what was typed on the page, but do not overwrite the newer version.
+            form_error_add(form, error)
+            return _render_form(request, form=form, formset=formset, application=application)
+        messages.error(request, error.message)
+        return redirect(_detail_url(application))
+
+    if form_ok and lines_ok:
+        if "submit" in request.POST:
+            return _submit(request, application)
+        messages.success(request, _("Ihre Änderungen wurden gespeichert."))
+        return redirect(_edit_url(application))
+    form.show_revision(application.revision)
+    messages.warning(
+        request,
+        _(
+            "Die fehlerfreien Angaben wurden gespeichert. Bitte korrigieren Sie die markierten Angaben und "
+            "speichern Sie erneut."
+        ),
+    )
+    _not_submitted(request)
+    return _render_form(request, form=form, formset=formset, application=application)
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_attachment_upload(request, pk: int):
+    application = _application_or_404(request.user, pk)
+    if request.method != "POST":
+        return redirect(_edit_url(application))
+    attachment_form = AttachmentForm(request.POST, request.FILES)
+    if attachment_form.is_valid():
+        upload = attachment_form.cleaned_data["file"]
+        try:
+            attachment = attachment_add(user=request.user, application_id=application.pk, upload=upload)
+        except WorkflowError as error:
+            if error.code in ("wrong_state", "forbidden", "not_found"):
+                messages.error(request, error.message)
+                return redirect(_detail_url(application))
+            attachment_form.add_error("file", error.message)
+        else:
+            messages.success(
+                request, _("Die Anlage »%(name)s« wurde hochgeladen.") % {"name": attachment.original_name}
+            )
+            return redirect(_edit_url(application) + "#anlagen")
+    if not application.is_editable:
+        return redirect(_detail_url(application))
+    form = ApplicationForm(initial=ApplicationForm.initial_for(application), application=application)
+    return _render_form(
+        request,
+        form=form,
+        formset=_cost_formset(application=application),
+        application=application,
+        attachment_form=attachment_form,
+    )
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_attachment_delete(request, pk: int, attachment_pk: int):
+    application = _application_or_404(request.user, pk)
+    if request.method != "POST":
+        return redirect(_edit_url(application))
+    try:
+        attachment_delete(user=request.user, application_id=application.pk, attachment_id=attachment_pk)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect(_detail_url(application))
+    messages.success(request, _("Die Anlage wurde entfernt."))
+    return redirect(_edit_url(application) + "#anlagen")
+
+
+@login_required
+@role_required(Role.APPLICANT, *OFFICE_ROLES)
+def attachment_download(request, pk: int, attachment_pk: int):
+    """Applicants of the municipality may download; the programme office too, once the
+    application is submitted (a draft is the municipality's own business). Others get 404."""
+    application = get_object_or_404(Application.objects.select_related("municipality"), pk=pk)
+    own, _reason = can_act_for(user=request.user, municipality=application.municipality)
+    office = bool(user_roles(request.user) & OFFICE_ROLES) and application.status != Application.Status.DRAFT
+    if not (own or office):
+        raise Http404
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+
+
+# --- detail, answer, withdraw ----------------------------------------------------------------
+
+
+def _history(application: Application) -> list[dict]:
+    records = [
+        record
+        for record in application.audit_records.select_related("actor").order_by("at", "pk")
+        if not record.action.startswith(INTERNAL_ACTION_PREFIXES)
+    ]
+    actor_ids = {record.actor_id for record in records if record.actor_id}
+    # Staff of the municipality are named; the office appears as the office.
+    colleagues = set(
+        Affiliation.objects.filter(municipality=application.municipality, user_id__in=actor_ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    rows = []
+    for record in records:
+        if record.actor_id is None:
+            who = _("automatisch")
+        elif record.actor_id in colleagues:
+            who = record.actor.get_full_name() or record.actor.get_username()
+        else:
+            who = _("Geschäftsstelle")
+        rows.append(
+            {
+                "at": record.at,
+                "label": APPLICANT_ACTION_LABELS.get(record.action, UNKNOWN_ACTION),
+                "who": who,
+                "comment": record.comment if record.action in APPLICANT_COMMENTS else "",
+            }
+        )
+    return rows
+
+
+def _info_request(application: Application) -> AuditRecord | None:
+    if application.status != Application.Status.INFO_REQUESTED:
+        return None
+    return application.audit_records.filter(action="grants.application.info_requested").order_by("at", "pk").last()
+
+
+def _render_detail(request, application: Application, *, answer_form: AnswerForm | None = None):
+    info_request = _info_request(application)
+    if info_request and answer_form is None:
+        answer_form = AnswerForm(initial={"revision": application.revision})
+    context = {
+        "application": application,
+        "year_notice": _year_notice(application),
+        "cost_lines": application.cost_lines.select_related("cost_type"),
+        "partners": application.partner_municipalities.order_by("name", "ags"),
+        "attachments": application.attachments.all(),
+        "history": _history(application),
+        "info_request": info_request,
+        "answer_form": answer_form,
+        "can_withdraw": application.status in Application.WITHDRAWABLE,
+        "proof": ProofOfUse.objects.filter(application=application).first(),
+        "notices": notices_of_application(application=application),
+        "status_variant": STATUS_VARIANTS.get(application.status, "info"),
+        "iban_formatted": IbanDetails(iban=application.iban, bic="", bank_name="").formatted,
+        "declaration_labels": {
+            "early_start": Application._meta.get_field("declaration_no_early_start").verbose_name,
+            "double_funding": Application._meta.get_field("declaration_no_double_funding").verbose_name,
+        },
+    }
+    return render(request, DETAIL_TEMPLATE, context)
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_application_detail(request, pk: int):
+    return _render_detail(request, _application_or_404(request.user, pk))
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_application_answer(request, pk: int):
+    application = _application_or_404(request.user, pk)
+    if request.method != "POST":
+        return redirect(_detail_url(application))
+    answer_form = AnswerForm(request.POST)
+    if not answer_form.is_valid():
+        return _render_detail(request, application, answer_form=answer_form)
+    try:
+        application_resubmit(
+            user=request.user,
+            application_id=application.pk,
+            answer=answer_form.cleaned_data["answer"],
+            revision=answer_form.cleaned_data["revision"],
+        )
+    except WorkflowError as error:
+        if error.code in ("stale", "reason_missing", "too_long"):
+            form_error_add(answer_form, error)
+            return _render_detail(request, application, answer_form=answer_form)
+        messages.error(request, error.message)
+        return redirect(_detail_url(application))
+    messages.success(request, _("Ihre Antwort wurde übermittelt. Der Antrag ist wieder in Prüfung."))
+    return redirect(_detail_url(application))
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_application_move(request, pk: int):
+    """Move a draft into an open programme year (the button on its detail and edit pages)."""
+    application = _application_or_404(request.user, pk)
+    if request.method != "POST":
+        return redirect(_detail_url(application))
+    form = MoveToYearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["programme_year"]))
+        return redirect(_detail_url(application))
+    try:
+        application = application_move_to_year(
+            user=request.user, application_id=application.pk, programme_year_id=form.cleaned_data["programme_year"]
+        )
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect(_detail_url(application))
+    messages.success(
+        request,
+        _("Der Entwurf gehört jetzt zum Programmjahr %(year)s. Alle Angaben sind erhalten.")
+        % {"year": application.programme_year.year},
+    )
+    return redirect(_edit_url(application))
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_application_withdraw(request, pk: int):
+    application = _application_or_404(request.user, pk)
+    if application.status not in Application.WITHDRAWABLE and request.method != "POST":
+        messages.info(
+            request,
+            _("Der Antrag ist im Status »%(status)s« und kann nicht mehr zurückgezogen werden.")
+            % {"status": application.get_status_display()},
+        )
+        return redirect(_detail_url(application))
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdraw_service(user=request.user, application_id=application.pk, reason=form.cleaned_data["reason"])
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect(_detail_url(application))
+        messages.success(request, _("Der Antrag wurde zurückgezogen."))
+        return redirect(_detail_url(application))
+    return render(request, WITHDRAW_TEMPLATE, {"application": application, "form": form})

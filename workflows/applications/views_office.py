@@ -1,0 +1,428 @@
+"""Programme office: the queue, the review page (clerks) and the decision page (approvers).
+
+Views are thin: check the role and who holds the task, validate the form, call one
+service, bring the tasks in step with the new status (``flows.sync_tasks_for``), and
+show the service's German message when it refuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from grants.eligibility import RULE_LABELS
+from grants.models import Application, StructuralStatus
+from grants.permissions import role_required
+from grants.roles import Role, has_role
+from workflows.applications import flows, selectors, services
+from workflows.applications.flows import ApplicationFlow
+from workflows.applications.forms_office import (
+    ApproveForm,
+    OverrideForm,
+    QueueFilterForm,
+    RecommendApprovalForm,
+    RecommendRejectionForm,
+    RejectForm,
+    RequestInfoForm,
+    SendBackForm,
+    TaskForm,
+)
+from workflows.base_rates.views import base_rate_warning
+from workflows.common.errors import WorkflowError, form_error_add
+from workflows.common.labels import ACTION_LABELS, STATUS_VARIANTS, UNKNOWN_ACTION
+
+S = Application.Status
+SS = StructuralStatus.Status
+QUEUE_PAGE_SIZE = 50
+PAGE_PARAM = "seite"
+
+OUTCOME_VARIANTS = {"passed": "success", "failed": "danger", "warning": "warning"}
+STRUCTURAL_SHORT = {SS.C: "C", SS.D: "D", SS.NONE: gettext_lazy("keine")}
+
+office_roles = role_required(Role.CLERK, Role.APPROVER)
+# The approver's three answers to a recommendation: form, service, its text field, message.
+DECISIONS = {
+    "approve": (
+        ApproveForm,
+        "application_approve",
+        "note",
+        gettext_lazy("Der Antrag ist bewilligt; die Mittel sind gebunden."),
+    ),
+    "reject": (RejectForm, "application_reject", "reason", gettext_lazy("Der Antrag ist abgelehnt.")),
+    "send_back": (
+        SendBackForm,
+        "application_send_back",
+        "reason",
+        gettext_lazy("Der Antrag ist zur erneuten Prüfung an die Sachbearbeitung zurückgegangen."),
+    ),
+}
+
+
+# --- presentation helpers (no rules) ---------------------------------------------------------
+
+
+def _priority(application: Application) -> dict:
+    """Short GRW status and why it applies, from the annotations of the selectors."""
+    status = application.structural_status
+    label = SS(status).label
+    if status == SS.NONE:
+        reason = label
+    elif application.structural_own:
+        reason = _("%(label)s (Einstufung der Gemeinde)") % {"label": label}
+    else:
+        kreis = application.municipality.kreis
+        reason = _("%(label)s über den Kreis %(kreis)s") % {"label": label, "kreis": kreis.name if kreis else "–"}
+    return {"short": STRUCTURAL_SHORT[status], "reason": reason, "status": status}
+
+
+def _task_page_url(application: Application, task) -> str:
+    if task is not None and task.flow_task.name == ApplicationFlow.decision.name:
+        return reverse("office_decision", kwargs={"pk": application.pk})
+    return reverse("office_review", kwargs={"pk": application.pk})
+
+
+def _history(application: Application) -> list[dict]:
+    return [
+        {
+            "record": record,
+            "label": ACTION_LABELS.get(record.action, UNKNOWN_ACTION),
+            "actor": flows.user_label(record.actor) or _("System"),
+            "from_label": S(record.from_state).label if record.from_state in S.values else record.from_state,
+            "to_label": S(record.to_state).label if record.to_state in S.values else record.to_state,
+        }
+        for record in selectors.application_history(application=application)
+    ]
+
+
+def _results(application: Application) -> list[dict]:
+    return [
+        {
+            "result": result,
+            "label": RULE_LABELS.get(result.rule, result.rule),
+            "variant": OUTCOME_VARIANTS.get(result.outcome, "info"),
+        }
+        for result in selectors.current_eligibility(application=application)
+    ]
+
+
+def _application_or_404(pk: int) -> Application:
+    try:
+        return selectors.office_application(pk=pk)
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def _task_context(request, task, node) -> dict:
+    may_act, act_reason = flows.task_check_actor(task=task, user=request.user)
+    return {
+        "task": task,
+        "task_node_title": node.task_title,
+        "task_owner": flows.user_label(task.owner) if task is not None and task.owner_id else "",
+        "may_act": may_act,
+        "act_reason": act_reason,
+        "may_claim": task is not None and task.owner_id is None and has_role(request.user, node.role),
+        "owns_task": task is not None and task.owner_id == request.user.pk,
+        "task_form": TaskForm(initial={"task": task.pk}) if task is not None else None,
+    }
+
+
+def _common_context(application: Application) -> dict:
+    return {
+        "application": application,
+        "priority": _priority(application),
+        "status_variant": STATUS_VARIANTS.get(application.status, "info"),
+        "results": _results(application),
+        "history": _history(application),
+    }
+
+
+def _run(
+    request,
+    *,
+    application: Application,
+    task,
+    form,
+    call: Callable[[dict], object],
+    done: str,
+    next_url: str,
+):
+    """Check the claim, validate, call one service, sync the tasks; ``None`` means: show the form again."""
+    allowed, reason = flows.task_check_actor(task=task, user=request.user)
+    if not allowed:
+        form.add_error(None, reason)
+        return None
+    if not form.is_valid():
+        return None
+    try:
+        call(form.cleaned_data)
+    except WorkflowError as error:
+        form_error_add(form, error)
+        return None
+    flows.sync_tasks_for(application, actor=request.user)
+    messages.success(request, done)
+    return redirect(next_url)
+
+
+def _claim_or_release(request, application: Application, task, *, action: str, page_url: str):
+    form = TaskForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Die Aufgabe wurde nicht gefunden. Bitte laden Sie die Seite neu."))
+        return redirect(page_url)
+    try:
+        if action == "claim":
+            flows.task_claim(user=request.user, task_id=form.cleaned_data["task"], application_id=application.pk)
+            messages.success(request, _("Sie haben die Aufgabe übernommen."))
+        else:
+            flows.task_release(user=request.user, task_id=form.cleaned_data["task"], application_id=application.pk)
+            messages.success(request, _("Die Aufgabe ist zurück in der Warteschlange."))
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    return redirect(page_url)
+
+
+# --- queue -----------------------------------------------------------------------------------
+
+
+@login_required
+@office_roles
+@require_http_methods(["GET", "HEAD"])
+def office_queue(request):
+    form = QueueFilterForm(request.GET or None)
+    queryset = selectors.office_queue(user=request.user, filters=form.to_filter())
+    page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
+    applications = list(page.object_list)
+    tasks = selectors.queue_tasks(user=request.user, applications=applications)
+    rows = []
+    for application in applications:
+        task = tasks.get(application.pk)
+        rows.append(
+            {
+                "application": application,
+                "priority": _priority(application),
+                "task": task,
+                "claimed_by": flows.user_label(task.owner) if task is not None and task.owner_id else "",
+                "url": _task_page_url(application, task),
+            }
+        )
+    query = request.GET.copy()
+    query.pop(PAGE_PARAM, None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "page_param": PAGE_PARAM,
+        "overdue_days": selectors.OVERDUE_AFTER_DAYS,
+        **base_rate_warning(request.user),
+    }
+    return render(request, "workflows/office_queue.html", context)
+
+
+# --- review (clerks) --------------------------------------------------------------------------
+
+
+def _review_forms(application: Application, results: list[dict]) -> dict:
+    return {
+        "overrides": {
+            row["result"].pk: OverrideForm(prefix=f"override-{row['result'].pk}")
+            for row in results
+            if row["result"].blocking
+        },
+        "info_form": RequestInfoForm(prefix="info"),
+        "approval_form": RecommendApprovalForm(prefix="approval", initial={"amount": application.requested_amount}),
+        "rejection_form": RecommendRejectionForm(prefix="rejection"),
+    }
+
+
+def _review_response(request, application: Application, task, *, bound: dict | None = None):
+    context = _common_context(application)
+    context.update(_task_context(request, task, ApplicationFlow.review))
+    forms = _review_forms(application, context["results"])
+    for key, form in (bound or {}).items():
+        if key.startswith("override-"):
+            forms["overrides"][int(key.removeprefix("override-"))] = form
+        else:
+            forms[key] = form
+    for row in context["results"]:
+        row["override_form"] = forms["overrides"].get(row["result"].pk)
+    context.update(forms)
+    can_review = context["may_act"] and application.status == S.IN_REVIEW
+    context.update(
+        page_url=reverse("office_review", kwargs={"pk": application.pk}),
+        any_errors=any(form.errors for form in (bound or {}).values()),
+        refused_forms=[] if can_review else [form for form in (bound or {}).values() if form.errors],
+        cost_lines=application.cost_lines.select_related("cost_type"),
+        attachments=application.attachments.all(),
+        partners=application.partner_municipalities.order_by("name"),
+        can_review=can_review,
+        show_decision_link=application.status == S.RECOMMENDED and has_role(request.user, Role.APPROVER),
+    )
+    return render(request, "workflows/office_review.html", context)
+
+
+@login_required
+@office_roles
+@require_http_methods(["GET", "HEAD", "POST"])
+def office_review(request, pk: int):
+    application = _application_or_404(pk)
+    task = flows.open_task_for(application=application, node=ApplicationFlow.review)
+    if request.method != "POST":
+        return _review_response(request, application, task)
+
+    page_url = reverse("office_review", kwargs={"pk": application.pk})
+    queue_url = reverse("office_queue")
+    action = request.POST.get("action", "")
+    user = request.user
+    if action in ("claim", "release"):
+        return _claim_or_release(request, application, task, action=action, page_url=page_url)
+
+    if action.startswith("override-") and action.removeprefix("override-").isdigit():
+        result_id = int(action.removeprefix("override-"))
+        form = OverrideForm(request.POST, prefix=action)
+        response = _run(
+            request,
+            application=application,
+            task=task,
+            form=form,
+            call=lambda data: services.eligibility_override(
+                clerk=user, application_id=application.pk, result_id=result_id, reason=data["reason"]
+            ),
+            done=_("Die Regel ist übersteuert; die Begründung ist protokolliert."),
+            next_url=page_url + "#pruefung",
+        )
+        bound_key = action
+    elif action == "request_info":
+        form = RequestInfoForm(request.POST, prefix="info")
+        response = _run(
+            request,
+            application=application,
+            task=task,
+            form=form,
+            call=lambda data: services.application_request_info(
+                clerk=user, application_id=application.pk, message=data["message"]
+            ),
+            done=_("Die Rückfrage ist an die Kommune gegangen."),
+            next_url=queue_url,
+        )
+        bound_key = "info_form"
+    elif action == "recommend_approval":
+        form = RecommendApprovalForm(request.POST, prefix="approval")
+        response = _run(
+            request,
+            application=application,
+            task=task,
+            form=form,
+            call=lambda data: services.application_recommend(
+                clerk=user,
+                application_id=application.pk,
+                recommendation=Application.Recommendation.APPROVE,
+                amount=data["amount"],
+                reason=data["reason"],
+            ),
+            done=_("Die Bewilligung ist empfohlen; der Antrag liegt jetzt zur Entscheidung vor."),
+            next_url=queue_url,
+        )
+        bound_key = "approval_form"
+    elif action == "recommend_rejection":
+        form = RecommendRejectionForm(request.POST, prefix="rejection")
+        response = _run(
+            request,
+            application=application,
+            task=task,
+            form=form,
+            call=lambda data: services.application_recommend(
+                clerk=user,
+                application_id=application.pk,
+                recommendation=Application.Recommendation.REJECT,
+                reason=data["reason"],
+            ),
+            done=_("Die Ablehnung ist empfohlen; der Antrag liegt jetzt zur Entscheidung vor."),
+            next_url=queue_url,
+        )
+        bound_key = "rejection_form"
+    else:
+        messages.error(request, _("Unbekannte Aktion. Bitte laden Sie die Seite neu."))
+        return redirect(page_url)
+
+    if response is not None:
+        return response
+    application = _application_or_404(pk)
+    task = flows.open_task_for(application=application, node=ApplicationFlow.review)
+    return _review_response(request, application, task, bound={bound_key: form})
+
+
+# --- decision (approvers) ---------------------------------------------------------------------
+
+
+def _decision_response(request, application: Application, task, *, bound: dict | None = None):
+    context = _common_context(application)
+    context.update(_task_context(request, task, ApplicationFlow.decision))
+    forms = {
+        "approve_form": ApproveForm(prefix="approve"),
+        "reject_form": RejectForm(prefix="reject"),
+        "send_back_form": SendBackForm(prefix="send_back"),
+    }
+    forms.update(bound or {})
+    context.update(forms)
+    is_recommender = application.recommended_by_id == request.user.pk
+    # The buttons are hidden from the recommender; the service refuses anyway (four-eyes).
+    can_decide = context["may_act"] and application.status == S.RECOMMENDED and not is_recommender
+    context.update(
+        page_url=reverse("office_decision", kwargs={"pk": application.pk}),
+        any_errors=any(form.errors for form in (bound or {}).values()),
+        refused_forms=[] if can_decide else [form for form in (bound or {}).values() if form.errors],
+        is_recommender=is_recommender,
+        can_decide=can_decide,
+        may_claim=context["may_claim"] and not is_recommender,
+        recommended_approval=application.recommendation == Application.Recommendation.APPROVE,
+    )
+    return render(request, "workflows/office_decision.html", context)
+
+
+@login_required
+@role_required(Role.APPROVER)
+@require_http_methods(["GET", "HEAD", "POST"])
+def office_decision(request, pk: int):
+    application = _application_or_404(pk)
+    task = flows.open_task_for(application=application, node=ApplicationFlow.decision)
+    if request.method != "POST":
+        return _decision_response(request, application, task)
+
+    page_url = reverse("office_decision", kwargs={"pk": application.pk})
+    queue_url = reverse("office_queue")
+    action = request.POST.get("action", "")
+    user = request.user
+    if action in ("claim", "release"):
+        return _claim_or_release(request, application, task, action=action, page_url=page_url)
+
+    if action not in DECISIONS:
+        messages.error(request, _("Unbekannte Aktion. Bitte laden Sie die Seite neu."))
+        return redirect(page_url)
+    form_class, service_name, text_field, done = DECISIONS[action]
+    form = form_class(request.POST, prefix=action)
+    service = getattr(services, service_name)
+    response = _run(
+        request,
+        application=application,
+        task=task,
+        form=form,
+        call=lambda data: service(approver=user, application_id=application.pk, reason=data[text_field]),
+        done=str(done),
+        next_url=queue_url,
+    )
+    bound_key = f"{action}_form"
+
+    if response is not None:
+        return response
+    application = _application_or_404(pk)
+    task = flows.open_task_for(application=application, node=ApplicationFlow.decision)
+    return _decision_response(request, application, task, bound={bound_key: form})

@@ -1,0 +1,118 @@
+"""Checks every workflow service starts with: lock the row, check the state, the
+role and the municipality, clean the user's text; and the one way to write the audit
+trail. Shared by the application, payout and proof-of-use services."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from core.dates import format_day
+from grants.models import Application, AuditRecord, Municipality
+from grants.permissions import can_act_for
+from grants.roles import Role, has_role
+from workflows.common.errors import WorkflowError
+
+MAX_TEXT = 10_000
+# Invoices and expenses of a project lie in its period; a few are dated a little before
+# (an offer invoiced early, flagged for the clerk) or after (the final invoice). Further
+# away than this, the date is a typing error.
+PERIOD_MARGIN_DAYS = 365
+
+
+def lock_application(application_id: int) -> Application:
+    try:
+        return (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("municipality", "programme_year")
+            .get(pk=application_id)
+        )
+    except Application.DoesNotExist:
+        raise WorkflowError(_("Der Antrag wurde nicht gefunden."), code="not_found") from None
+
+
+def audit_write(
+    *, application: Application, action: str, actor: AbstractUser | None, from_state: str, comment: str = ""
+) -> AuditRecord:
+    return AuditRecord.objects.create(
+        application=application,
+        action=action,
+        actor=actor,
+        from_state=from_state,
+        to_state=application.status,
+        comment=comment,
+    )
+
+
+def expect_status(application: Application, *states: str) -> None:
+    if application.status not in states:
+        raise WorkflowError(
+            _("Diese Aktion ist im Status »%(status)s« nicht möglich. Bitte laden Sie die Seite neu.")
+            % {"status": application.get_status_display()},
+            code="wrong_state",
+        )
+
+
+def require_role(user: AbstractUser, *roles: Role) -> None:
+    if not any(has_role(user, role) for role in roles):
+        raise WorkflowError(_("Diese Aktion ist Ihrer Rolle nicht erlaubt."), code="forbidden")
+
+
+def require_applicant(user: AbstractUser, municipality: Municipality) -> None:
+    allowed, reason = can_act_for(user=user, municipality=municipality)
+    if not allowed or not has_role(user, Role.APPLICANT):
+        raise WorkflowError(reason or _("Diese Aktion ist Ihrer Rolle nicht erlaubt."), code="forbidden")
+
+
+def expect_near_period(application: Application, day: datetime.date, *, what: str, code: str) -> None:
+    """Refuse a date of an invoice or expense that cannot belong to the project (``what`` names it)."""
+    if application.period_start is None or application.period_end is None:
+        return
+    margin = datetime.timedelta(days=PERIOD_MARGIN_DAYS)
+    first, last = application.period_start - margin, application.period_end + margin
+    if not first <= day <= last:
+        raise WorkflowError(
+            _(
+                "%(what)s ist auf den %(day)s datiert. Das passt nicht zum Durchführungszeitraum %(start)s bis "
+                "%(end)s; möglich sind Daten vom %(first)s bis zum %(last)s. Bitte prüfen Sie das Datum."
+            )
+            % {
+                "what": what,
+                "day": format_day(day),
+                "start": format_day(application.period_start),
+                "end": format_day(application.period_end),
+                "first": format_day(first),
+                "last": format_day(last),
+            },
+            code=code,
+        )
+
+
+def clean_reason(text: str, *, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError(_("Bitte geben Sie %(what)s an.") % {"what": what}, code="reason_missing")
+    if len(text) > MAX_TEXT:
+        raise WorkflowError(_("Der Text ist zu lang (höchstens 10.000 Zeichen)."), code="too_long")
+    return text
+
+
+def german_records(service):
+    """Run a service in the programme's language (German).
+
+    What a service writes (audit comments, eligibility reasons, notices, e-mails) is
+    part of the permanent record and must not change language with the user who
+    clicked; its error messages are German too.
+    """
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return service(*args, **kwargs)
+
+    return wrapper

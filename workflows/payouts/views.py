@@ -1,0 +1,805 @@
+"""Payout (Mittelabruf), SEPA and budget screens.
+
+The municipality requests money for paid invoices, adds documents, answers a
+documents request or withdraws. The clerks check the requests in the "Auszahlungen"
+queue; approvers release them (never the person who checked: the button is replaced
+by a notice, and the service refuses anyway), bundle released payouts into a SEPA
+file, hand it to the bank and book it as paid. The budget page shows the ledger sums
+of a programme year; clerks and approvers lapse commitments nobody called.
+
+Each view checks the role (403) and, for the municipality, that the user acts for it
+(404 for a foreign municipality's payout, as if it did not exist), calls one service
+and shows its German message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, DecimalField, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from budgets.models import InvoiceFile, Payout, SepaBatch
+from budgets.selectors import application_payout_remaining, payout_warnings, payouts_ready_for_batch
+from core.money import ZERO, format_eur, money
+from grants.models import Application, AuditRecord, ProgrammeYear
+from grants.permissions import can_act_for, role_required
+from grants.roles import Role, has_role, user_roles
+from workflows.base_rates.views import base_rate_warning
+from workflows.common.errors import WorkflowError, form_error_add
+from workflows.common.labels import ACTION_LABELS, APPLICANT_COMMENTS, UNKNOWN_ACTION
+from workflows.payouts import budget
+from workflows.payouts import services as payouts
+from workflows.payouts.forms import (
+    INVOICE_FIELDS,
+    INVOICE_PREFIX,
+    INVOICE_ROWS,
+    InvoiceFormSet,
+    LapseForm,
+    PayoutAnswerForm,
+    PayoutCheckForm,
+    PayoutDocumentsForm,
+    PayoutFilesForm,
+    PayoutRejectForm,
+    PayoutRequestForm,
+    PayoutSendBackForm,
+    PayoutWithdrawForm,
+    SepaBatchCreateForm,
+    SepaBookForm,
+)
+
+S = Application.Status
+P = Payout.Status
+B = SepaBatch.Status
+PAGE_SIZE = 25
+OFFICE_ROLES = {Role.CLERK, Role.APPROVER}
+
+PAYOUT_VARIANTS = {
+    P.REQUESTED: "info",
+    P.DOCUMENTS_REQUESTED: "warning",
+    P.CHECKED: "info",
+    P.RELEASED: "success",
+    P.EXPORTED: "success",
+    P.PAID: "success",
+    P.REJECTED: "danger",
+    P.WITHDRAWN: "danger",
+}
+BATCH_VARIANTS = {B.CREATED: "info", B.EXPORTED: "warning", B.BOOKED: "success"}
+_ZERO = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _application_or_404(user, pk: int) -> Application:
+    application = get_object_or_404(Application.objects.select_related("municipality", "programme_year"), pk=pk)
+    allowed, _reason = can_act_for(user=user, municipality=application.municipality)
+    if not allowed:
+        raise Http404
+    return application
+
+
+def _applicant_payout_or_404(user, pk: int, payout_pk: int) -> Payout:
+    application = _application_or_404(user, pk)
+    payout = get_object_or_404(Payout, pk=payout_pk, application=application)
+    payout.application = application
+    return payout
+
+
+def _office_payout_or_404(pk: int) -> Payout:
+    return get_object_or_404(
+        Payout.objects.select_related(
+            "application__municipality__land",
+            "application__programme_year",
+            "requested_by",
+            "checked_by",
+            "released_by",
+        ),
+        pk=pk,
+    )
+
+
+def _application_url(application: Application) -> str:
+    return reverse("applicant_application_detail", kwargs={"pk": application.pk})
+
+
+def _applicant_payout_url(payout: Payout) -> str:
+    return reverse("applicant_payout_detail", kwargs={"pk": payout.application_id, "payout_pk": payout.pk})
+
+
+def _office_payout_url(payout: Payout) -> str:
+    return reverse("payout_office_detail", kwargs={"pk": payout.pk})
+
+
+def _user_label(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _records(payout: Payout) -> list[AuditRecord]:
+    # The payout services write their audit records on the application, headed "Mittelabruf <number>:".
+    return list(
+        AuditRecord.objects.filter(
+            application_id=payout.application_id,
+            action__startswith="budgets.payout.",
+            comment__startswith=f"Mittelabruf {payout.number}:",
+        )
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+
+
+def _comment_body(record: AuditRecord) -> str:
+    """The comment without its "Mittelabruf <number>: <status>" head."""
+    _head, _dot, body = record.comment.partition(". ")
+    return body
+
+
+def _office_history(payout: Payout) -> list[dict]:
+    return [
+        {
+            "at": record.at,
+            "label": ACTION_LABELS.get(record.action, UNKNOWN_ACTION),
+            "who": _user_label(record.actor) or _("System"),
+            "comment": record.comment,
+        }
+        for record in _records(payout)
+    ]
+
+
+def _applicant_history(payout: Payout) -> list[dict]:
+    rows = []
+    for record in _records(payout):
+        own = record.actor_id is not None and record.actor_id == payout.requested_by_id
+        rows.append(
+            {
+                "at": record.at,
+                "label": ACTION_LABELS.get(record.action, UNKNOWN_ACTION),
+                "who": _user_label(record.actor) if own else _("Geschäftsstelle"),
+                "comment": _comment_body(record) if record.action in APPLICANT_COMMENTS else "",
+            }
+        )
+    return rows
+
+
+def _documents_request(payout: Payout) -> AuditRecord | None:
+    if payout.status != P.DOCUMENTS_REQUESTED:
+        return None
+    records = [record for record in _records(payout) if record.action == "budgets.payout.documents_requested"]
+    return records[-1] if records else None
+
+
+def _page(request, queryset, param: str):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
+
+
+# --- the municipality: request ------------------------------------------------------------------
+
+
+def _address_initial(application: Application) -> dict:
+    """The address of the municipality's last request, else its postcode: typed once, offered again."""
+    last = Payout.objects.filter(application__municipality=application.municipality).order_by("-requested_at").first()
+    if last is None:
+        return {"postcode": application.municipality.postcode, "country": "DE"}
+    return {
+        "street": last.street,
+        "building_number": last.building_number,
+        "postcode": last.postcode,
+        "town": last.town,
+        "country": last.country,
+    }
+
+
+def _invoice_formset(application: Application, *, data=None, initial=None, extra: int | None = None):
+    kwargs = {
+        "prefix": INVOICE_PREFIX,
+        "form_kwargs": {"cost_types": application.programme_year.eligible_cost_types.all()},
+    }
+    formset = InvoiceFormSet(data, **kwargs) if data is not None else InvoiceFormSet(initial=initial, **kwargs)
+    if extra is not None:
+        formset.extra = extra
+    return formset
+
+
+def _typed_rows(data) -> list[dict]:
+    """The invoice rows as typed, to show them again in more rows (no validation messages yet)."""
+    try:
+        total = min(int(data.get(f"{INVOICE_PREFIX}-TOTAL_FORMS", 0)), InvoiceFormSet.absolute_max)
+    except (TypeError, ValueError):
+        total = 0
+    rows = []
+    for index in range(total):
+        row = {name: data.get(f"{INVOICE_PREFIX}-{index}-{name}", "") for name in INVOICE_FIELDS}
+        if any(str(value).strip() for value in row.values()):
+            rows.append(row)
+    return rows
+
+
+def _render_request(request, application: Application, *, form, formset, status: int = 200, files_again=False):
+    context = {
+        "application": application,
+        "form": form,
+        "formset": formset,
+        "remaining": application_payout_remaining(application=application),
+        "programme_year": application.programme_year,
+        "files_again": files_again,
+        "any_errors": bool(form.errors) or formset.has_line_errors,
+    }
+    return render(request, "workflows/payout_request_form.html", context, status=status)
+
+
+@login_required
+@role_required(Role.APPLICANT)
+@require_http_methods(["GET", "HEAD", "POST"])
+def applicant_payout_new(request, pk: int):
+    application = _application_or_404(request.user, pk)
+    if application.status != S.APPROVED:
+        messages.info(
+            request,
+            _("Mittel können nur für einen bewilligten Antrag abgerufen werden; der Antrag ist »%(status)s«.")
+            % {"status": application.get_status_display()},
+        )
+        return redirect(_application_url(application))
+    if request.method != "POST":
+        form = PayoutRequestForm(initial=_address_initial(application))
+        return _render_request(request, application, form=form, formset=_invoice_formset(application))
+
+    if "more_rows" in request.POST:
+        # More invoice rows, nothing sent yet: the typed values come back unvalidated.
+        rows = _typed_rows(request.POST)
+        form = PayoutRequestForm(initial={name: request.POST.get(name, "") for name in PayoutRequestForm.base_fields})
+        formset = _invoice_formset(application, initial=rows, extra=INVOICE_ROWS)
+        return _render_request(request, application, form=form, formset=formset, files_again=True)
+
+    form = PayoutRequestForm(request.POST, request.FILES)
+    formset = _invoice_formset(application, data=request.POST)
+    form_ok, lines_ok = form.is_valid(), formset.is_valid()
+    if not formset.management_form.is_valid():
+        form.add_error(None, _("Das Formular ist unvollständig angekommen. Bitte laden Sie die Seite neu."))
+        formset = _invoice_formset(application)
+    elif form_ok and lines_ok:
+        try:
+            payout = payouts.payout_request(
+                user=request.user,
+                application_id=application.pk,
+                invoices=formset.invoices(),
+                address=form.address(),
+                files=form.cleaned_data["files"],
+                amount=form.cleaned_data["amount"],
+            )
+        except WorkflowError as error:
+            if error.code in ("forbidden", "not_found", "application_state"):
+                messages.error(request, error.message)
+                return redirect(_application_url(application))
+            if error.code in ("file_type", "file_empty", "file_too_large", "too_many_files", "no_files"):
+                form.add_error("files", error.message)
+            else:
+                form_error_add(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Ihr Mittelabruf %(number)s über %(amount)s ist eingegangen. Die Geschäftsstelle prüft ihn; "
+                    "den Stand sehen Sie hier."
+                )
+                % {"number": payout.number, "amount": format_eur(payout.requested_amount)},
+            )
+            return redirect(_applicant_payout_url(payout))
+    form.ask_for_files_again()
+    return _render_request(request, application, form=form, formset=formset)
+
+
+# --- the municipality: one payout ------------------------------------------------------------------
+
+
+def _render_applicant_payout(request, payout: Payout, *, files_form=None, answer_form=None):
+    documents_request = _documents_request(payout)
+    context = {
+        "application": payout.application,
+        "payout": payout,
+        "invoices": payout.invoices.select_related("cost_type"),
+        "files": payout.files.all(),
+        "history": _applicant_history(payout),
+        "status_variant": PAYOUT_VARIANTS.get(payout.status, "info"),
+        "documents_request": documents_request,
+        "documents_request_text": _comment_body(documents_request) if documents_request else "",
+        "with_applicant": payout.status in Payout.WITH_APPLICANT,
+        "files_form": files_form or PayoutFilesForm(prefix="belege"),
+        "answer_form": answer_form or PayoutAnswerForm(prefix="antwort"),
+        "any_errors": bool((files_form and files_form.errors) or (answer_form and answer_form.errors)),
+    }
+    return render(request, "workflows/payout_applicant_detail.html", context)
+
+
+def _add_files(request, payout: Payout, form) -> bool:
+    """Store each chosen file through the service; on the first refusal say which were stored."""
+    stored = []
+    for upload in form.cleaned_data["files"]:
+        try:
+            invoice_file = payouts.payout_add_file(user=request.user, payout_id=payout.pk, upload=upload)
+        except WorkflowError as error:
+            if stored:
+                form.add_error(
+                    None,
+                    _("Gespeichert wurden: %(names)s. Die übrigen Dateien nicht.") % {"names": ", ".join(stored)},
+                )
+            form.add_error("files", error.message)
+            return False
+        stored.append(invoice_file.original_name)
+    return True
+
+
+@login_required
+@role_required(Role.APPLICANT)
+@require_http_methods(["GET", "HEAD", "POST"])
+def applicant_payout_detail(request, pk: int, payout_pk: int):
+    payout = _applicant_payout_or_404(request.user, pk, payout_pk)
+    if request.method != "POST":
+        return _render_applicant_payout(request, payout)
+
+    action = request.POST.get("action", "")
+    if action == "files":
+        form = PayoutFilesForm(request.POST, request.FILES, prefix="belege")
+        if form.is_valid() and _add_files(request, payout, form):
+            messages.success(request, _("Die Belege wurden hinzugefügt."))
+            return redirect(_applicant_payout_url(payout))
+        if request.FILES:
+            form.add_error("files", _("Bitte wählen Sie die Dateien erneut aus."))
+        return _render_applicant_payout(request, payout, files_form=form)
+    if action == "answer":
+        form = PayoutAnswerForm(request.POST, request.FILES, prefix="antwort")
+        if form.is_valid() and _add_files(request, payout, form):
+            try:
+                payouts.payout_resubmit(user=request.user, payout_id=payout.pk, answer=form.cleaned_data["answer"])
+            except WorkflowError as error:
+                form_error_add(form, error)
+            else:
+                messages.success(request, _("Ihre Antwort wurde übermittelt. Die Geschäftsstelle prüft erneut."))
+                return redirect(_applicant_payout_url(payout))
+        if request.FILES:
+            form.add_error("files", _("Bitte wählen Sie die Dateien erneut aus."))
+        payout.refresh_from_db()
+        return _render_applicant_payout(request, payout, answer_form=form)
+    messages.error(request, _("Unbekannte Aktion. Bitte laden Sie die Seite neu."))
+    return redirect(_applicant_payout_url(payout))
+
+
+@login_required
+@role_required(Role.APPLICANT)
+@require_http_methods(["GET", "HEAD", "POST"])
+def applicant_payout_withdraw(request, pk: int, payout_pk: int):
+    payout = _applicant_payout_or_404(request.user, pk, payout_pk)
+    if payout.status not in Payout.WITH_APPLICANT and request.method != "POST":
+        messages.info(
+            request,
+            _("Der Mittelabruf ist im Status »%(status)s« und kann nicht mehr zurückgezogen werden.")
+            % {"status": payout.get_status_display()},
+        )
+        return redirect(_applicant_payout_url(payout))
+    form = PayoutWithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payouts.payout_withdraw(user=request.user, payout_id=payout.pk, reason=form.cleaned_data["reason"])
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect(_applicant_payout_url(payout))
+        messages.success(request, _("Der Mittelabruf wurde zurückgezogen."))
+        return redirect(_application_url(payout.application))
+    return render(request, "workflows/payout_withdraw.html", {"payout": payout, "form": form})
+
+
+@login_required
+@role_required(Role.APPLICANT, *OFFICE_ROLES)
+@require_http_methods(["GET", "HEAD"])
+def invoice_file_download(request, payout_pk: int, file_pk: int):
+    """Clerks and approvers, and applicants of the municipality, may download; for others it does not exist."""
+    payout = get_object_or_404(Payout.objects.select_related("application__municipality"), pk=payout_pk)
+    if not user_roles(request.user) & OFFICE_ROLES:
+        allowed, _reason = can_act_for(user=request.user, municipality=payout.application.municipality)
+        if not allowed:
+            raise Http404
+    invoice_file = get_object_or_404(InvoiceFile, pk=file_pk, payout=payout)
+    try:
+        handle = invoice_file.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle, as_attachment=True, filename=invoice_file.original_name, content_type=invoice_file.content_type
+    )
+
+
+# --- the programme office: queue and check -------------------------------------------------------
+
+
+@login_required
+@role_required(*OFFICE_ROLES)
+@require_http_methods(["GET", "HEAD"])
+def payout_queue(request):
+    roles = user_roles(request.user)
+    related = ("application__municipality", "application__programme_year", "checked_by")
+    context = {"is_clerk": Role.CLERK in roles, "is_approver": Role.APPROVER in roles}
+    if context["is_clerk"]:
+        to_check = _page(
+            request,
+            Payout.objects.filter(status__in=Payout.WITH_APPLICANT)
+            .select_related(*related)
+            .prefetch_related("files")
+            .order_by("requested_at", "pk"),
+            "seite",
+        )
+        # The warnings (invoices before the measure could start, no documents, a bad IBAN) of each row shown.
+        context["to_check"] = to_check
+        context["check_rows"] = [
+            {"payout": payout, "warnings": payout_warnings(payout=payout), "url": _office_payout_url(payout)}
+            for payout in to_check.object_list
+        ]
+    if context["is_approver"]:
+        to_release = _page(
+            request,
+            Payout.objects.filter(status=P.CHECKED).select_related(*related).order_by("checked_at", "pk"),
+            "seite_freigabe",
+        )
+        context["to_release"] = to_release
+        context["release_rows"] = [
+            {"payout": payout, "own_check": payout.checked_by_id == request.user.pk, "url": _office_payout_url(payout)}
+            for payout in to_release.object_list
+        ]
+    context["ready"] = payouts_ready_for_batch().aggregate(
+        count=Count("pk"), total=Coalesce(Sum("checked_amount"), _ZERO)
+    )
+    return render(request, "workflows/payout_queue.html", context)
+
+
+def _office_forms(payout: Payout) -> dict:
+    return {
+        "check_form": PayoutCheckForm(prefix="pruefung", initial={"amount": payout.requested_amount}),
+        "documents_form": PayoutDocumentsForm(prefix="unterlagen"),
+        "reject_form": PayoutRejectForm(prefix="ablehnung"),
+        "send_back_form": PayoutSendBackForm(prefix="rueckgabe"),
+    }
+
+
+def _render_office_payout(request, payout: Payout, *, bound: dict | None = None):
+    roles = user_roles(request.user)
+    forms = _office_forms(payout)
+    forms.update(bound or {})
+    own_check = payout.checked_by_id == request.user.pk
+    context = {
+        "payout": payout,
+        "application": payout.application,
+        "invoices": payout.invoices.select_related("cost_type"),
+        "files": payout.files.select_related("uploaded_by"),
+        "warnings": payout_warnings(payout=payout) if payout.status in Payout.WITH_APPLICANT else [],
+        "history": _office_history(payout),
+        "status_variant": PAYOUT_VARIANTS.get(payout.status, "info"),
+        "remaining": application_payout_remaining(application=payout.application),
+        "can_check": Role.CLERK in roles and payout.status == P.REQUESTED,
+        "can_reject": Role.CLERK in roles and payout.status in Payout.WITH_APPLICANT,
+        # Four-eyes: the person who checked sees a notice instead of the buttons; the service refuses anyway.
+        "can_release": Role.APPROVER in roles and payout.status == P.CHECKED and not own_check,
+        "own_check": Role.APPROVER in roles and payout.status == P.CHECKED and own_check,
+        "any_errors": any(form.errors for form in (bound or {}).values()),
+        "page_url": _office_payout_url(payout),
+        **forms,
+    }
+    return render(request, "workflows/payout_office_detail.html", context)
+
+
+def _office_action(request, payout: Payout, *, form, call: Callable[[dict], object], done: str, bound_key: str):
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except WorkflowError as error:
+            form_error_add(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("payout_queue")
+    payout = _office_payout_or_404(payout.pk)
+    return _render_office_payout(request, payout, bound={bound_key: form})
+
+
+@login_required
+@role_required(*OFFICE_ROLES)
+@require_http_methods(["GET", "HEAD", "POST"])
+def payout_office_detail(request, pk: int):
+    payout = _office_payout_or_404(pk)
+    if request.method != "POST":
+        return _render_office_payout(request, payout)
+
+    user = request.user
+    action = request.POST.get("action", "")
+    if action == "check":
+        form = PayoutCheckForm(request.POST, prefix="pruefung")
+        return _office_action(
+            request,
+            payout,
+            form=form,
+            call=lambda data: payouts.payout_check(
+                clerk=user, payout_id=payout.pk, amount=data["amount"], note=data["note"]
+            ),
+            done=_("Der Mittelabruf %(number)s ist geprüft und liegt zur Freigabe vor.") % {"number": payout.number},
+            bound_key="check_form",
+        )
+    if action == "request_documents":
+        form = PayoutDocumentsForm(request.POST, prefix="unterlagen")
+        return _office_action(
+            request,
+            payout,
+            form=form,
+            call=lambda data: payouts.payout_request_documents(
+                clerk=user, payout_id=payout.pk, message=data["message"]
+            ),
+            done=_("Die Unterlagen sind bei der Kommune nachgefordert."),
+            bound_key="documents_form",
+        )
+    if action == "reject":
+        form = PayoutRejectForm(request.POST, prefix="ablehnung")
+        return _office_action(
+            request,
+            payout,
+            form=form,
+            call=lambda data: payouts.payout_reject(clerk=user, payout_id=payout.pk, reason=data["reason"]),
+            done=_("Der Mittelabruf %(number)s ist abgelehnt.") % {"number": payout.number},
+            bound_key="reject_form",
+        )
+    if action == "send_back":
+        form = PayoutSendBackForm(request.POST, prefix="rueckgabe")
+        return _office_action(
+            request,
+            payout,
+            form=form,
+            call=lambda data: payouts.payout_send_back(approver=user, payout_id=payout.pk, reason=data["reason"]),
+            done=_("Der Mittelabruf ist zur erneuten Prüfung an die Sachbearbeitung zurückgegangen."),
+            bound_key="send_back_form",
+        )
+    if action == "release":
+        try:
+            payouts.payout_release(approver=user, payout_id=payout.pk)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect(_office_payout_url(payout))
+        messages.success(
+            request,
+            _("Der Mittelabruf %(number)s ist zur Auszahlung freigegeben; er kommt in die nächste SEPA-Datei.")
+            % {"number": payout.number},
+        )
+        return redirect("payout_queue")
+    messages.error(request, _("Unbekannte Aktion. Bitte laden Sie die Seite neu."))
+    return redirect(_office_payout_url(payout))
+
+
+# --- SEPA ------------------------------------------------------------------------------------------
+
+
+def _ready_summary() -> dict:
+    ready = payouts_ready_for_batch()
+    summary = ready.aggregate(count=Count("pk"), total=Coalesce(Sum("checked_amount"), _ZERO))
+    summary["total"] = money(summary["total"])
+    summary["payouts"] = list(ready.select_related("application__municipality")[:PAGE_SIZE])
+    return summary
+
+
+def _render_sepa(request, *, create_form=None, status: int = 200):
+    ready = _ready_summary()
+    if create_form is None:
+        create_form = SepaBatchCreateForm(initial={"expected_count": ready["count"], "expected_total": ready["total"]})
+    context = {
+        "ready": ready,
+        "create_form": create_form,
+        "batches": _page(request, SepaBatch.objects.select_related("created_by"), "seite"),
+        "is_approver": has_role(request.user, Role.APPROVER),
+        "batch_variants": BATCH_VARIANTS,
+    }
+    return render(request, "workflows/payout_sepa.html", context, status=status)
+
+
+@login_required
+@role_required(*OFFICE_ROLES)
+@require_http_methods(["GET", "HEAD", "POST"])
+def sepa_overview(request):
+    if request.method != "POST":
+        return _render_sepa(request)
+    if not has_role(request.user, Role.APPROVER):
+        raise PermissionDenied(_("SEPA-Dateien erstellt die Bewilligung."))
+    form = SepaBatchCreateForm(request.POST)
+    if form.is_valid():
+        ready = _ready_summary()
+        data = form.cleaned_data
+        if (data["expected_count"], money(data["expected_total"])) != (ready["count"], ready["total"]):
+            # What was confirmed must be what goes to the bank.
+            form = SepaBatchCreateForm(
+                initial={
+                    "expected_count": ready["count"],
+                    "expected_total": ready["total"],
+                    "execution_date": data["execution_date"],
+                }
+            )
+            messages.warning(
+                request,
+                _(
+                    "Seit dem Aufruf der Seite haben sich die freigegebenen Auszahlungen geändert. Bitte prüfen Sie "
+                    "Anzahl und Summe und bestätigen Sie erneut."
+                ),
+            )
+            return _render_sepa(request, create_form=form)
+        try:
+            batch = payouts.sepa_batch_create(approver=request.user, execution_date=data["execution_date"])
+        except WorkflowError as error:
+            form_error_add(form, error)
+        else:
+            messages.success(
+                request,
+                _("Die Sammelüberweisung %(number)s über %(count)d Auszahlung(en), zusammen %(total)s, ist erstellt.")
+                % {"number": batch.number, "count": batch.transaction_count, "total": format_eur(batch.control_sum)},
+            )
+            return redirect("sepa_batch_detail", pk=batch.pk)
+    return _render_sepa(request, create_form=form)
+
+
+def _render_batch(request, batch: SepaBatch, *, book_form=None):
+    context = {
+        "batch": batch,
+        "lines": batch.lines.select_related("payout__application__municipality"),
+        "status_variant": BATCH_VARIANTS.get(batch.status, "info"),
+        "is_approver": has_role(request.user, Role.APPROVER),
+        "book_form": book_form or SepaBookForm(prefix="buchung"),
+        "any_errors": bool(book_form and book_form.errors),
+    }
+    return render(request, "workflows/payout_sepa_batch.html", context)
+
+
+@login_required
+@role_required(*OFFICE_ROLES)
+@require_http_methods(["GET", "HEAD", "POST"])
+def sepa_batch_detail(request, pk: int):
+    batch = get_object_or_404(SepaBatch.objects.select_related("created_by", "exported_by", "booked_by"), pk=pk)
+    if request.method != "POST":
+        return _render_batch(request, batch)
+    action = request.POST.get("action", "")
+    if action == "export":
+        if not has_role(request.user, Role.APPROVER):
+            raise PermissionDenied(_("SEPA-Dateien übergibt die Bewilligung an die Bank."))
+        try:
+            payouts.sepa_batch_mark_exported(approver=request.user, batch_id=batch.pk)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Die Sammelüberweisung %(number)s ist als an die Bank übergeben vermerkt.")
+                % {"number": batch.number},
+            )
+        return redirect("sepa_batch_detail", pk=batch.pk)
+    if action == "book":
+        form = SepaBookForm(request.POST, prefix="buchung")
+        if form.is_valid():
+            try:
+                payouts.sepa_batch_book_paid(
+                    user=request.user, batch_id=batch.pk, value_date=form.cleaned_data["value_date"]
+                )
+            except WorkflowError as error:
+                form_error_add(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Die Sammelüberweisung %(number)s ist mit Wertstellung %(date)s als ausgezahlt gebucht.")
+                    % {"number": batch.number, "date": f"{form.cleaned_data['value_date']:%d.%m.%Y}"},
+                )
+                return redirect("sepa_batch_detail", pk=batch.pk)
+        batch.refresh_from_db()
+        return _render_batch(request, batch, book_form=form)
+    messages.error(request, _("Unbekannte Aktion. Bitte laden Sie die Seite neu."))
+    return redirect("sepa_batch_detail", pk=batch.pk)
+
+
+@login_required
+@role_required(Role.APPROVER)
+@require_http_methods(["GET", "HEAD"])
+def sepa_batch_download(request, pk: int):
+    """The frozen XML as it was written and checked at creation."""
+    batch = get_object_or_404(SepaBatch, pk=pk)
+    response = HttpResponse(batch.xml_bytes, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{batch.file_name}"'
+    return response
+
+
+# --- budget ------------------------------------------------------------------------------------------
+
+
+BUDGET_ROLES = (Role.CONTROLLER, Role.CLERK, Role.APPROVER)
+
+
+def _programme_year(year: int | None) -> ProgrammeYear | None:
+    if year is not None:
+        return get_object_or_404(ProgrammeYear, year=year)
+    this_year = ProgrammeYear.objects.filter(year=timezone.localdate().year).first()
+    return this_year or ProgrammeYear.objects.order_by("-year").first()
+
+
+@login_required
+@role_required(*BUDGET_ROLES)
+@require_http_methods(["GET", "HEAD"])
+def budget_overview(request, year: int | None = None):
+    programme_year = _programme_year(year)
+    context = {
+        "programme_year": programme_year,
+        "programme_years": ProgrammeYear.objects.order_by("-year"),
+        **base_rate_warning(request.user),
+    }
+    if programme_year is not None:
+        day = budget.structural_status_day(programme_year=programme_year)
+        by_land = budget.budget_by_land(programme_year=programme_year)
+        by_status = budget.budget_by_structural_status(programme_year=programme_year, day=day)
+        may_lapse = bool(user_roles(request.user) & OFFICE_ROLES)
+        context.update(
+            figures=budget.budget_figures(programme_year=programme_year),
+            by_land=by_land,
+            by_land_total=budget.breakdown_total(by_land),
+            by_status=by_status,
+            by_status_total=budget.breakdown_total(by_status),
+            status_day=day,
+            may_lapse=may_lapse,
+            deadline_passed=budget.lapse_deadline_passed(programme_year=programme_year),
+        )
+    return render(request, "workflows/budget_overview.html", context)
+
+
+@login_required
+@role_required(*OFFICE_ROLES)
+@require_http_methods(["GET", "HEAD", "POST"])
+def budget_lapse(request, year: int):
+    """Preview of the commitments nobody called by the deadline; confirming lapses exactly those."""
+    programme_year = get_object_or_404(ProgrammeYear, year=year)
+    form = LapseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = budget.commitments_lapse(
+                user=request.user,
+                programme_year_id=programme_year.pk,
+                application_ids=form.cleaned_data["application_ids"],
+            )
+        except WorkflowError as error:
+            form_error_add(form, error)
+        else:
+            if result.lapsed:
+                messages.success(
+                    request,
+                    _(
+                        "%(count)d Bewilligung(en) sind verfallen; %(total)s sind an den Programmhaushalt "
+                        "zurückgegeben. Die Kommunen werden per E-Mail benachrichtigt."
+                    )
+                    % {"count": len(result.lapsed), "total": format_eur(result.released_total)},
+                )
+            if result.skipped:
+                messages.info(
+                    request,
+                    _("Nicht verfallen (übersprungen): %(list)s.")
+                    % {
+                        "list": "; ".join(
+                            f"{skip.file_number or skip.application_id}: {skip.reason}" for skip in result.skipped
+                        )
+                    },
+                )
+            return redirect("budget_year", year=programme_year.year)
+    candidates = budget.commitments_lapse_preview(programme_year=programme_year)
+    if request.method != "POST":
+        form = LapseForm(initial={"application_ids": ",".join(str(c.application.pk) for c in candidates)})
+    context = {
+        "programme_year": programme_year,
+        "candidates": candidates,
+        "total": money(sum((candidate.amount for candidate in candidates), ZERO)),
+        "deadline_passed": budget.lapse_deadline_passed(programme_year=programme_year),
+        "form": form,
+    }
+    return render(request, "workflows/budget_lapse.html", context)

@@ -1,0 +1,986 @@
+"""Proofs of use (Verwendungsnachweise), refund claims and reminders: the only code that
+drives their transitions.
+
+A proof is opened for every approved application (``proof_of_use_open``, idempotent;
+the reminder command opens missing ones), due ``programme_year.proof_of_use_months``
+calendar months after the end of the project. The municipality lists its actual
+expenses and writes a narrative report, then submits. A clerk starts the review and
+
+- returns the proof for changes, or
+- accepts it: the application is completed; if less was paid than approved, the
+  unspent commitment is released (one ledger "release" of approved − paid), so the
+  municipality's cap and the programme budget free up; or
+- claims a refund of what was paid and not used or not eligible (partial revocation;
+  all of it: full revocation). The unspent commitment is released as above; the
+  application is completed (partial) or revoked (full) at once, so no further payout
+  can be requested on a settled grant. When the money arrives, the refund is booked:
+  one ledger "refund" entry of the principal, exactly once, and the interest per
+  § 49a Abs. 3 VwVfG (``budgets.interest``) is recorded on the claim, not in the ledger
+  (it is general revenue, not programme money that could be committed again).
+
+As in ``workflows.applications.services``: every service opens its own transaction, locks the rows
+before it looks at their state, calls one transition per object, writes one audit
+record on the application per transition (dotted action code), raises
+``WorkflowError`` with a German message and a code, and e-mails after commit.
+
+Lock order, to rule out deadlocks: application, then proof, then refund claim; number
+sequences last.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.db import IntegrityError, transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from budgets.interest import InterestError, ProvisionalInterest, claim_interest, claim_interest_provisional
+from budgets.models import LedgerEntry, Payout, RefundClaim
+from budgets.selectors import application_paid_total
+from core.money import ZERO, format_eur, money
+from grants.models import Application, AuditRecord, CostType, ExpenseLine, ProofOfUse
+from grants.models.proof import proof_due_date
+from grants.roles import Role
+from grants.services import number_next
+from reports.models import Notice
+from workflows.common.errors import WorkflowError
+from workflows.common.guards import (
+    MAX_TEXT,
+    clean_reason,
+    expect_near_period,
+    german_records,
+    lock_application,
+    require_applicant,
+    require_role,
+)
+from workflows.common.notices import notice_issue
+from workflows.common.notifications import notify_applicant
+
+S = Application.Status
+PS = ProofOfUse.Status
+# Applications that have received a grant and owe a proof of use.
+WITH_PROOF = [S.APPROVED, S.PAID]
+REFUND_NUMBER_PREFIX = "RF"
+# The refund is due this many days after the notice (Rückforderungsbescheid).
+REFUND_DUE_DAYS = 30
+# A later time limit is a typing error; a longer arrangement is a deferral, not a due date.
+REFUND_MAX_DUE_DAYS = 365
+# The "due soon" reminder goes out this many days before the due date.
+DUE_SOON_DAYS = 14
+MAX_EXPENSES = 100
+
+
+@dataclass(frozen=True)
+class ExpenseInput:
+    spent_on: datetime.date
+    issuer: str
+    description: str
+    cost_type: CostType
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ProofFigures:
+    """What the clerk compares; every figure from the ledger, the decision or the proof."""
+
+    approved: Decimal
+    paid: Decimal
+    expense_total: Decimal
+    # Expenses of cost types the programme year funds.
+    eligible_total: Decimal
+    # What the municipality may keep: the recognised expenses, at most the approved amount.
+    grant_due: Decimal
+    # Paid and not covered by recognised expenses: what a refund claim would ask back.
+    refund_suggested: Decimal
+    # Approved and never paid out: released when the proof is settled.
+    unspent_commitment: Decimal
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _lock_proof(proof_id: int) -> ProofOfUse:
+    """Lock the proof's application, then the proof (the lock order of this module)."""
+    application_id = ProofOfUse.objects.filter(pk=proof_id).values_list("application_id", flat=True).first()
+    if application_id is None:
+        raise WorkflowError(_("Der Verwendungsnachweis wurde nicht gefunden."), code="not_found")
+    application = lock_application(application_id)
+    proof = ProofOfUse.objects.select_for_update().get(pk=proof_id)
+    proof.application = application
+    return proof
+
+
+def _expect(proof: ProofOfUse, *states: str) -> None:
+    if proof.status not in states:
+        raise WorkflowError(
+            _(
+                "Diese Aktion ist für den Verwendungsnachweis im Status »%(status)s« nicht möglich. "
+                "Bitte laden Sie die Seite neu."
+            )
+            % {"status": proof.get_status_display()},
+            code="wrong_state",
+        )
+
+
+def _expect_granted(application: Application) -> None:
+    if application.status not in WITH_PROOF:
+        raise WorkflowError(
+            _("Der Antrag ist im Status »%(status)s«; ein Verwendungsnachweis gehört zu einem bewilligten Antrag.")
+            % {"status": application.get_status_display()},
+            code="application_state",
+        )
+
+
+def _check_revision(proof: ProofOfUse, revision: int | None) -> None:
+    if revision is not None and revision != proof.revision:
+        raise WorkflowError(
+            _("Der Verwendungsnachweis wurde inzwischen geändert. Bitte laden Sie die Seite neu."), code="stale"
+        )
+
+
+def _save(proof: ProofOfUse, *fields: str) -> None:
+    proof.revision += 1
+    proof.save(update_fields=["status", "revision", "updated_at", *fields])
+
+
+def _record(proof: ProofOfUse, *, action: str, actor: AbstractUser | None, from_state: str, comment: str = "") -> None:
+    """One audit record on the application for one proof transition (or reminder).
+
+    ``from_state``/``to_state`` of the record are the application's (unchanged by a
+    proof transition); the proof's own transition is named in the comment.
+    """
+    application = proof.application
+    if from_state and from_state != proof.status:
+        head = _("Verwendungsnachweis: %(before)s → %(after)s") % {
+            "before": PS(from_state).label,
+            "after": proof.get_status_display(),
+        }
+    else:
+        head = _("Verwendungsnachweis: %(status)s") % {"status": proof.get_status_display()}
+    AuditRecord.objects.create(
+        application=application,
+        action=action,
+        actor=actor,
+        from_state=application.status,
+        to_state=application.status,
+        comment=f"{head}. {comment}" if comment else head,
+    )
+
+
+def _application_transition(
+    application: Application, transition: Callable[[], None], *, action: str, actor: AbstractUser, comment: str
+) -> None:
+    """Complete or revoke the locked application; one audit record."""
+    before = application.status
+    transition()
+    application.revision += 1
+    application.save(update_fields=["status", "revision", "updated_at"])
+    AuditRecord.objects.create(
+        application=application,
+        action=action,
+        actor=actor,
+        from_state=before,
+        to_state=application.status,
+        comment=comment,
+    )
+
+
+def _text(value: str, *, label: str, max_length: int) -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        raise WorkflowError(_("Bitte geben Sie %(what)s an.") % {"what": label}, code="incomplete")
+    if len(value) > max_length:
+        raise WorkflowError(
+            _("%(what)s ist zu lang (höchstens %(max)d Zeichen).") % {"what": label, "max": max_length},
+            code="too_long",
+        )
+    return value
+
+
+def _clean_expenses(expenses: list[ExpenseInput]) -> list[ExpenseInput]:
+    if len(expenses) > MAX_EXPENSES:
+        raise WorkflowError(
+            _("Je Verwendungsnachweis sind höchstens %(limit)d Ausgaben möglich.") % {"limit": MAX_EXPENSES},
+            code="too_many_expenses",
+        )
+    today = timezone.localdate()
+    cleaned = []
+    for expense in expenses:
+        issuer = _text(expense.issuer, label=_("den Rechnungssteller"), max_length=200)
+        description = _text(expense.description, label=_("die Beschreibung der Ausgabe"), max_length=200)
+        if expense.spent_on is None or expense.spent_on > today:
+            raise WorkflowError(
+                _("Die Ausgabe »%(description)s« ist in der Zukunft datiert; nachgewiesen werden getätigte Ausgaben.")
+                % {"description": description},
+                code="expense_date",
+            )
+        amount = money(expense.amount)
+        if amount <= ZERO:
+            raise WorkflowError(
+                _("Der Betrag der Ausgabe »%(description)s« muss größer als 0 € sein.") % {"description": description},
+                code="amount",
+            )
+        cleaned.append(dataclasses.replace(expense, issuer=issuer, description=description, amount=amount))
+    return cleaned
+
+
+def _clean_report(report: str) -> str:
+    report = (report or "").strip()
+    if len(report) > MAX_TEXT:
+        raise WorkflowError(_("Der Sachbericht ist zu lang (höchstens 10.000 Zeichen)."), code="too_long")
+    return report
+
+
+def _refuse_open_payouts(application: Application) -> None:
+    numbers = list(
+        Payout.objects.filter(application=application, status__in=Payout.OPEN).values_list("number", flat=True)
+    )
+    if numbers:
+        raise WorkflowError(
+            _(
+                "Es sind noch Mittelabrufe in Bearbeitung (%(numbers)s). Bitte schließen Sie diese ab, bevor Sie "
+                "den Verwendungsnachweis abschließend prüfen."
+            )
+            % {"numbers": ", ".join(numbers)},
+            code="open_payouts",
+        )
+
+
+def _release_unspent(proof: ProofOfUse, *, actor: AbstractUser) -> Decimal:
+    """Give the commitment that was never paid out back to the budget (approved − paid)."""
+    application = proof.application
+    unspent = money(application.approved_amount - application_paid_total(application=application))
+    if unspent > ZERO:
+        LedgerEntry.objects.create(
+            programme_year=application.programme_year,
+            municipality=application.municipality,
+            application=application,
+            kind=LedgerEntry.Kind.RELEASE,
+            amount=unspent,
+            booked_by=actor,
+            note=_("%(file)s: nicht abgerufene Mittel nach Verwendungsnachweis")
+            % {"file": application.file_number or ""},
+        )
+    return max(unspent, ZERO)
+
+
+def _open(application: Application) -> ProofOfUse:
+    """Create the proof of a locked application; the caller checked that it has none."""
+    if application.period_end is None:
+        raise WorkflowError(_("Der Antrag nennt kein Ende des Vorhabens."), code="period_missing")
+    proof = ProofOfUse.objects.create(
+        application=application,
+        due_date=proof_due_date(
+            period_end=application.period_end, months=application.programme_year.proof_of_use_months
+        ),
+    )
+    _record(
+        proof,
+        action="grants.proof_of_use.opened",
+        actor=None,
+        from_state="",
+        comment=_("Fällig am %(date)s") % {"date": f"{proof.due_date:%d.%m.%Y}"},
+    )
+    return proof
+
+
+def _proof_of_locked(application: Application) -> ProofOfUse | None:
+    return ProofOfUse.objects.select_for_update().filter(application=application).first()
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def proof_figures(*, proof: ProofOfUse, recognised_amount: Decimal | None = None) -> ProofFigures:
+    """The figures of one proof; ``recognised_amount`` (the clerk's finding) defaults to the eligible total."""
+    application = proof.application
+    approved = money(application.approved_amount or ZERO)
+    paid = application_paid_total(application=application)
+    eligible_types = set(application.programme_year.eligible_cost_types.values_list("pk", flat=True))
+    lines = list(proof.expenses.all())
+    expense_total = money(sum((line.amount for line in lines), ZERO))
+    eligible_total = money(sum((line.amount for line in lines if line.cost_type_id in eligible_types), ZERO))
+    recognised = eligible_total if recognised_amount is None else money(recognised_amount)
+    grant_due = min(recognised, approved)
+    return ProofFigures(
+        approved=approved,
+        paid=paid,
+        expense_total=expense_total,
+        eligible_total=eligible_total,
+        grant_due=grant_due,
+        refund_suggested=max(money(paid - grant_due), ZERO),
+        unspent_commitment=max(money(approved - paid), ZERO),
+    )
+
+
+def proof_due_date_for(*, application: Application) -> datetime.date | None:
+    """The due date a proof of this application has or will have."""
+    proof = ProofOfUse.objects.filter(application=application).only("due_date").first()
+    if proof is not None:
+        return proof.due_date
+    if application.period_end is None:
+        return None
+    return proof_due_date(period_end=application.period_end, months=application.programme_year.proof_of_use_months)
+
+
+def proofs_overdue(*, today: datetime.date | None = None):
+    """Proofs not submitted by their due date, longest overdue first."""
+    today = today or timezone.localdate()
+    return (
+        ProofOfUse.objects.filter(status=PS.DUE, application__status__in=WITH_PROOF, due_date__lt=today)
+        .select_related("application__municipality")
+        .order_by("due_date", "pk")
+    )
+
+
+def proofs_to_review():
+    return (
+        ProofOfUse.objects.filter(status__in=[PS.SUBMITTED, PS.IN_REVIEW])
+        .select_related("application__municipality", "reviewer")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def refund_claims_open():
+    """Claims not yet paid, the earliest payment deadline first."""
+    return (
+        RefundClaim.objects.filter(paid_on__isnull=True)
+        .select_related("application__municipality")
+        .order_by("due_on", "pk")
+    )
+
+
+def refund_claim_interest_preview(
+    *, claim: RefundClaim, today: datetime.date | None = None
+) -> ProvisionalInterest | None:
+    """The interest known so far of a claim whose interest is not recorded.
+
+    Booked while a base rate was missing: the interest up to the payment, as far as the
+    table reaches. Still open, when ``today`` is given: what has accrued if it were
+    paid today. None once the interest is recorded, or when there is nothing to show.
+    """
+    if claim.interest_amount is not None:
+        return None
+    if claim.paid_on is not None:
+        end = claim.paid_on
+    elif today is not None:
+        end = max(today, claim.arises_on)
+    else:
+        return None
+    try:
+        return claim_interest_provisional(principal=claim.amount, start=claim.arises_on, end=end)
+    except InterestError:
+        # Arose before the table begins (2002): the clerk's computation names that.
+        return None
+
+
+def refund_claims_interest_pending():
+    return (
+        RefundClaim.objects.filter(paid_on__isnull=False, interest_amount__isnull=True)
+        .select_related("application__municipality")
+        .order_by("paid_on", "pk")
+    )
+
+
+# --- opening ---------------------------------------------------------------------------
+
+
+@german_records
+def proof_of_use_open(*, application_id: int) -> ProofOfUse:
+    """Open the proof of an approved application; idempotent (returns the existing one)."""
+    with transaction.atomic():
+        return proof_of_use_open_locked(application=lock_application(application_id))
+
+
+@german_records
+def proof_of_use_open_locked(*, application: Application) -> ProofOfUse:
+    """Open the proof inside the caller's transaction, the application already locked
+    (for ``application_approve``: the proof exists from the moment of approval)."""
+    proof = _proof_of_locked(application)
+    if proof is not None:
+        return proof
+    _expect_granted(application)
+    return _open(application)
+
+
+def proofs_open_missing() -> int:
+    """Open the proof of every approved or paid application that has none; returns how many."""
+    missing = list(
+        Application.objects.filter(status__in=WITH_PROOF, proof_of_use__isnull=True, period_end__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    opened = 0
+    for application_id in missing:
+        with transaction.atomic():
+            application = lock_application(application_id)
+            if application.status in WITH_PROOF and _proof_of_locked(application) is None:
+                _open(application)
+                opened += 1
+    return opened
+
+
+# --- the municipality ------------------------------------------------------------------
+
+
+def _write(
+    *, user: AbstractUser, application_id: int, report: str, expenses: list[ExpenseInput], revision: int | None
+) -> ProofOfUse:
+    """Inside a transaction: lock, open if needed, check, replace report and expenses."""
+    application = lock_application(application_id)
+    require_applicant(user, application.municipality)
+    proof = _proof_of_locked(application)
+    if proof is None:
+        _expect_granted(application)
+        proof = _open(application)
+    proof.application = application
+    _expect(proof, *ProofOfUse.WITH_APPLICANT)
+    _expect_granted(application)
+    _check_revision(proof, revision)
+    for expense in expenses:
+        expect_near_period(
+            application,
+            expense.spent_on,
+            what=_("Die Ausgabe »%(description)s«") % {"description": expense.description},
+            code="expense_date",
+        )
+    proof.report = report
+    proof.expenses.all().delete()
+    ExpenseLine.objects.bulk_create(
+        [
+            ExpenseLine(
+                proof=proof,
+                spent_on=expense.spent_on,
+                issuer=expense.issuer,
+                description=expense.description,
+                cost_type=expense.cost_type,
+                amount=expense.amount,
+                position=index,
+            )
+            for index, expense in enumerate(expenses)
+        ]
+    )
+    return proof
+
+
+@german_records
+def proof_save(
+    *,
+    user: AbstractUser,
+    application_id: int,
+    report: str,
+    expenses: list[ExpenseInput],
+    revision: int | None = None,
+) -> ProofOfUse:
+    """Save the draft of the proof (narrative report and expenses) without submitting it."""
+    report = _clean_report(report)
+    expenses = _clean_expenses(expenses)
+    with transaction.atomic():
+        proof = _write(user=user, application_id=application_id, report=report, expenses=expenses, revision=revision)
+        _save(proof, "report")
+    return proof
+
+
+@german_records
+def proof_submit(
+    *,
+    user: AbstractUser,
+    application_id: int,
+    report: str,
+    expenses: list[ExpenseInput],
+    revision: int | None = None,
+) -> ProofOfUse:
+    """Save and submit the proof; the office receives it for review."""
+    report = _clean_report(report)
+    expenses = _clean_expenses(expenses)
+    if not report:
+        raise WorkflowError(_("Bitte schreiben Sie den Sachbericht."), code="incomplete")
+    if not expenses:
+        raise WorkflowError(_("Bitte führen Sie mindestens eine tatsächliche Ausgabe auf."), code="no_expenses")
+    with transaction.atomic():
+        proof = _write(user=user, application_id=application_id, report=report, expenses=expenses, revision=revision)
+        before = proof.status
+        proof.submitted_by = user
+        proof.submit()
+        _save(proof, "report", "submitted_by", "submitted_at")
+        total = money(sum((expense.amount for expense in expenses), ZERO))
+        _record(
+            proof,
+            action="grants.proof_of_use.submitted",
+            actor=user,
+            from_state=before,
+            comment=_("%(count)d Ausgabe(n), zusammen %(total)s")
+            % {"count": len(expenses), "total": format_eur(total)},
+        )
+        notify_applicant(application=proof.application, event="proof_submitted")
+    return proof
+
+
+# --- the programme office --------------------------------------------------------------
+
+
+@german_records
+def proof_start_review(*, clerk: AbstractUser, proof_id: int) -> ProofOfUse:
+    require_role(clerk, Role.CLERK)
+    with transaction.atomic():
+        proof = _lock_proof(proof_id)
+        _expect(proof, PS.SUBMITTED)
+        proof.reviewer = clerk
+        proof.start_review()
+        _save(proof, "reviewer", "review_started_at")
+        _record(proof, action="grants.proof_of_use.review_started", actor=clerk, from_state=PS.SUBMITTED)
+    return proof
+
+
+@german_records
+def proof_return(*, clerk: AbstractUser, proof_id: int, message: str) -> ProofOfUse:
+    """Send the proof back to the municipality with what is missing or wrong."""
+    require_role(clerk, Role.CLERK)
+    message = clean_reason(message, what=_("was zu überarbeiten ist"))
+    with transaction.atomic():
+        proof = _lock_proof(proof_id)
+        _expect(proof, PS.IN_REVIEW)
+        proof.review_note = message
+        proof.decided_by = clerk
+        proof.return_for_changes()
+        _save(proof, "review_note", "decided_by", "decided_at")
+        _record(proof, action="grants.proof_of_use.returned", actor=clerk, from_state=PS.IN_REVIEW, comment=message)
+        notify_applicant(application=proof.application, event="proof_returned", message=message)
+    return proof
+
+
+def _recognised(figures: ProofFigures, recognised_amount: Decimal | None) -> Decimal:
+    recognised = figures.eligible_total if recognised_amount is None else money(recognised_amount)
+    if recognised < ZERO:
+        raise WorkflowError(_("Die anerkannten Ausgaben dürfen nicht negativ sein."), code="amount")
+    if recognised > figures.expense_total:
+        raise WorkflowError(
+            _("Anerkannt werden können höchstens die nachgewiesenen Ausgaben von %(total)s.")
+            % {"total": format_eur(figures.expense_total)},
+            code="amount",
+        )
+    return recognised
+
+
+@german_records
+def proof_accept(
+    *, clerk: AbstractUser, proof_id: int, recognised_amount: Decimal | None = None, note: str = ""
+) -> ProofOfUse:
+    """Accept the proof: the application is completed, the unspent commitment released.
+
+    Refused when the recognised expenses do not cover what was paid: then the
+    difference is claimed back (``proof_claim_refund``).
+    """
+    require_role(clerk, Role.CLERK)
+    note = (note or "").strip()
+    if len(note) > MAX_TEXT:
+        raise WorkflowError(_("Der Text ist zu lang (höchstens 10.000 Zeichen)."), code="too_long")
+    with transaction.atomic():
+        proof = _lock_proof(proof_id)
+        application = proof.application
+        _expect(proof, PS.IN_REVIEW)
+        _expect_granted(application)
+        _refuse_open_payouts(application)
+        figures = proof_figures(proof=proof)
+        recognised = _recognised(figures, recognised_amount)
+        figures = proof_figures(proof=proof, recognised_amount=recognised)
+        if figures.refund_suggested > ZERO:
+            raise WorkflowError(
+                _(
+                    "Die anerkannten Ausgaben (%(recognised)s) decken die Auszahlungen (%(paid)s) nicht. "
+                    "Bitte fordern Sie %(refund)s zurück, statt den Nachweis anzuerkennen."
+                )
+                % {
+                    "recognised": format_eur(recognised),
+                    "paid": format_eur(figures.paid),
+                    "refund": format_eur(figures.refund_suggested),
+                },
+                code="refund_needed",
+            )
+        if recognised != figures.eligible_total and not note:
+            raise WorkflowError(
+                _(
+                    "Bitte begründen Sie im Prüfvermerk, warum die anerkannten Ausgaben von der Summe der "
+                    "förderfähigen abweichen."
+                ),
+                code="reason_missing",
+            )
+        released = _release_unspent(proof, actor=clerk)
+        proof.recognised_amount = recognised
+        proof.review_note = note
+        proof.decided_by = clerk
+        proof.accept()
+        _save(proof, "recognised_amount", "review_note", "decided_by", "decided_at", "closed_at")
+        comment = _("Anerkannt: %(recognised)s; ausgezahlt: %(paid)s") % {
+            "recognised": format_eur(recognised),
+            "paid": format_eur(figures.paid),
+        }
+        if released:
+            comment += "; " + _("freigegeben: %(amount)s") % {"amount": format_eur(released)}
+        _record(
+            proof,
+            action="grants.proof_of_use.accepted",
+            actor=clerk,
+            from_state=PS.IN_REVIEW,
+            comment=f"{comment} – {note}" if note else comment,
+        )
+        _application_transition(
+            application,
+            application.complete,
+            action="grants.application.completed",
+            actor=clerk,
+            comment=_("Verwendungsnachweis anerkannt."),
+        )
+        notify_applicant(application=application, event="proof_accepted")
+    return proof
+
+
+@german_records
+def proof_claim_refund(
+    *,
+    clerk: AbstractUser,
+    proof_id: int,
+    amount: Decimal,
+    reason: str,
+    recognised_amount: Decimal | None = None,
+    arises_on: datetime.date | None = None,
+    due_on: datetime.date | None = None,
+) -> RefundClaim:
+    """Claim back what was paid and not used or not eligible (partial or full revocation).
+
+    ``arises_on`` is the day the claim arose (the notice, or the day the revocation
+    takes effect); interest runs from it. ``due_on`` defaults to 30 days later. The
+    unspent commitment is released; the application is completed (partial) or revoked
+    (the whole amount paid is claimed back).
+    """
+    require_role(clerk, Role.CLERK)
+    reason = clean_reason(reason, what=_("eine Begründung der Rückforderung"))
+    amount = money(amount)
+    today = timezone.localdate()
+    arises_on = arises_on or today
+    if amount <= ZERO:
+        raise WorkflowError(_("Der Rückforderungsbetrag muss größer als 0 € sein."), code="amount")
+    if arises_on > today:
+        raise WorkflowError(_("Der Erstattungsanspruch kann nicht in der Zukunft entstehen."), code="arises_on")
+    due_on = due_on or arises_on + datetime.timedelta(days=REFUND_DUE_DAYS)
+    if due_on < arises_on:
+        raise WorkflowError(_("Die Zahlungsfrist darf nicht vor der Entstehung des Anspruchs enden."), code="due_on")
+    if due_on > arises_on + datetime.timedelta(days=REFUND_MAX_DUE_DAYS):
+        raise WorkflowError(
+            _("Die Zahlungsfrist darf höchstens %(days)d Tage nach der Entstehung des Anspruchs enden.")
+            % {"days": REFUND_MAX_DUE_DAYS},
+            code="due_on",
+        )
+    with transaction.atomic():
+        proof = _lock_proof(proof_id)
+        application = proof.application
+        _expect(proof, PS.IN_REVIEW)
+        _expect_granted(application)
+        _refuse_open_payouts(application)
+        first_paid = application.payouts.filter(status=Payout.Status.PAID).aggregate(first=Min("value_date"))["first"]
+        if first_paid is not None and arises_on < first_paid:
+            raise WorkflowError(
+                _(
+                    "Der Erstattungsanspruch kann nicht vor der ersten Auszahlung am %(paid)s entstehen, "
+                    "die er zurückfordert."
+                )
+                % {"paid": f"{first_paid:%d.%m.%Y}"},
+                code="arises_on",
+            )
+        figures = proof_figures(proof=proof)
+        recognised = _recognised(figures, recognised_amount)
+        figures = proof_figures(proof=proof, recognised_amount=recognised)
+        if amount > figures.paid:
+            raise WorkflowError(
+                _("Zurückgefordert werden kann höchstens der ausgezahlte Betrag von %(paid)s.")
+                % {"paid": format_eur(figures.paid)},
+                code="amount",
+            )
+        full = amount == figures.paid
+        released = _release_unspent(proof, actor=clerk)
+        claim = RefundClaim(
+            number=number_next(prefix=REFUND_NUMBER_PREFIX, year=application.programme_year.year),
+            application=application,
+            proof=proof,
+            amount=amount,
+            reason=reason,
+            full_revocation=full,
+            arises_on=arises_on,
+            due_on=due_on,
+            created_by=clerk,
+        )
+        try:
+            with transaction.atomic():
+                claim.save()
+        except IntegrityError:
+            raise WorkflowError(
+                _("Zu diesem Verwendungsnachweis besteht bereits eine Rückforderung."), code="already_claimed"
+            ) from None
+        proof.recognised_amount = recognised
+        proof.review_note = reason
+        proof.decided_by = clerk
+        proof.claim_refund()
+        _save(proof, "recognised_amount", "review_note", "decided_by", "decided_at")
+        comment = _("Rückforderung %(number)s über %(amount)s, zu zahlen bis %(due)s") % {
+            "number": claim.number,
+            "amount": format_eur(amount),
+            "due": f"{due_on:%d.%m.%Y}",
+        }
+        if released:
+            comment += "; " + _("freigegeben: %(amount)s") % {"amount": format_eur(released)}
+        _record(
+            proof,
+            action="grants.proof_of_use.refund_claimed",
+            actor=clerk,
+            from_state=PS.IN_REVIEW,
+            comment=f"{comment} – {reason}",
+        )
+        if full:
+            _application_transition(
+                application,
+                application.revoke,
+                action="grants.application.revoked",
+                actor=clerk,
+                comment=_("Vollständiger Widerruf, Rückforderung %(number)s") % {"number": claim.number},
+            )
+        else:
+            _application_transition(
+                application,
+                application.complete,
+                action="grants.application.completed",
+                actor=clerk,
+                comment=_("Teilweiser Widerruf, Rückforderung %(number)s") % {"number": claim.number},
+            )
+        approval = (
+            Notice.objects.filter(application=application, kind=Notice.Kind.APPROVAL).order_by("-issued_at").first()
+        )
+        notice_issue(
+            application=application,
+            kind=Notice.Kind.REFUND_CLAIM,
+            user=clerk,
+            extra={
+                "amount": amount,
+                "reason": reason,
+                "due_date": due_on,
+                "interest_from": arises_on,
+                "approval_number": approval.number if approval else None,
+            },
+        )
+        notify_applicant(application=application, event="proof_refund_claimed")
+    return claim
+
+
+def _lock_claim(claim_id: int) -> RefundClaim:
+    """Lock application, proof, then the claim."""
+    row = RefundClaim.objects.filter(pk=claim_id).values_list("proof_id", flat=True).first()
+    if row is None:
+        raise WorkflowError(_("Die Rückforderung wurde nicht gefunden."), code="not_found")
+    proof = _lock_proof(row)
+    claim = RefundClaim.objects.select_for_update().get(pk=claim_id)
+    claim.proof = proof
+    claim.application = proof.application
+    return claim
+
+
+def _store_interest(claim: RefundClaim) -> bool:
+    """Compute and record the interest of a paid claim; False while a base rate is missing."""
+    try:
+        interest = claim_interest(principal=claim.amount, start=claim.arises_on, end=claim.paid_on)
+    except InterestError:
+        return False
+    claim.interest_amount = interest.amount
+    claim.interest_calculation = interest.calculation
+    claim.interest_computed_at = timezone.now()
+    return True
+
+
+@german_records
+def refund_book_received(*, user: AbstractUser, claim_id: int, paid_on: datetime.date) -> RefundClaim:
+    """Book the refund as received on ``paid_on``: one ledger "refund" entry, exactly once.
+
+    The interest is computed with the payment date and recorded on the claim; while the
+    Basiszinssatz of a day is not yet in the table it stays pending (see
+    ``refund_interest_compute``). A second booking is refused and changes nothing.
+    """
+    require_role(user, Role.CLERK, Role.APPROVER)
+    if paid_on > timezone.localdate():
+        raise WorkflowError(_("Der Zahlungseingang darf nicht in der Zukunft liegen."), code="paid_on")
+    with transaction.atomic():
+        claim = _lock_claim(claim_id)
+        proof, application = claim.proof, claim.application
+        if claim.paid_on is not None:
+            raise WorkflowError(
+                _("Die Rückforderung %(number)s ist bereits als am %(date)s eingegangen gebucht.")
+                % {"number": claim.number, "date": f"{claim.paid_on:%d.%m.%Y}"},
+                code="already_booked",
+            )
+        _expect(proof, PS.REFUND_CLAIMED)
+        if paid_on < claim.arises_on:
+            raise WorkflowError(
+                _("Der Zahlungseingang darf nicht vor der Entstehung des Anspruchs (%(date)s) liegen.")
+                % {"date": f"{claim.arises_on:%d.%m.%Y}"},
+                code="paid_on",
+            )
+        entry = LedgerEntry.objects.create(
+            programme_year=application.programme_year,
+            municipality=application.municipality,
+            application=application,
+            kind=LedgerEntry.Kind.REFUND,
+            amount=claim.amount,
+            booked_by=user,
+            note=f"{claim.number}, {application.file_number or ''}, Eingang {paid_on:%d.%m.%Y}",
+        )
+        claim.paid_on = paid_on
+        claim.refund_entry = entry
+        claim.booked_by = user
+        claim.booked_at = timezone.now()
+        computed = _store_interest(claim)
+        claim.save(
+            update_fields=[
+                "paid_on",
+                "refund_entry",
+                "booked_by",
+                "booked_at",
+                "interest_amount",
+                "interest_calculation",
+                "interest_computed_at",
+            ]
+        )
+        proof.mark_refunded()
+        _save(proof, "closed_at")
+        if computed:
+            interest = _("Zinsen nach § 49a Abs. 3 VwVfG: %(interest)s") % {
+                "interest": format_eur(claim.interest_amount)
+            }
+        else:
+            interest = _("Zinsen noch offen: Basiszinssatz nicht hinterlegt")
+        _record(
+            proof,
+            action="grants.proof_of_use.refunded",
+            actor=user,
+            from_state=PS.REFUND_CLAIMED,
+            comment=_("Rückforderung %(number)s: %(amount)s eingegangen am %(date)s; %(interest)s")
+            % {
+                "number": claim.number,
+                "amount": format_eur(claim.amount),
+                "date": f"{paid_on:%d.%m.%Y}",
+                "interest": interest,
+            },
+        )
+        notify_applicant(application=application, event="proof_refunded")
+    return claim
+
+
+@german_records
+def refund_interest_compute(*, user: AbstractUser, claim_id: int) -> RefundClaim:
+    """Compute the pending interest of a refund booked before its base rate was known."""
+    require_role(user, Role.CLERK, Role.APPROVER)
+    with transaction.atomic():
+        claim = _lock_claim(claim_id)
+        if claim.paid_on is None or claim.interest_amount is not None:
+            raise WorkflowError(_("Für diese Rückforderung sind keine Zinsen offen."), code="no_interest_pending")
+        try:
+            interest = claim_interest(principal=claim.amount, start=claim.arises_on, end=claim.paid_on)
+        except InterestError as error:
+            raise WorkflowError(error.message, code=error.code) from None
+        claim.interest_amount = interest.amount
+        claim.interest_calculation = interest.calculation
+        claim.interest_computed_at = timezone.now()
+        claim.save(update_fields=["interest_amount", "interest_calculation", "interest_computed_at"])
+        _record(
+            claim.proof,
+            action="budgets.refund_claim.interest_computed",
+            actor=user,
+            from_state=claim.proof.status,
+            comment=_("Rückforderung %(number)s: Zinsen %(interest)s")
+            % {"number": claim.number, "interest": format_eur(interest.amount)},
+        )
+    return claim
+
+
+# --- reminders -------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderRun:
+    opened: int = 0
+    due_soon: list[ProofOfUse] = dataclasses.field(default_factory=list)
+    overdue_reminded: list[ProofOfUse] = dataclasses.field(default_factory=list)
+    overdue: list[ProofOfUse] = dataclasses.field(default_factory=list)
+
+
+def _remind(proof_id: int, *, field: str, action: str, event: str, comment: str) -> ProofOfUse | None:
+    """Send one reminder at most once: only the run whose conditional update wins sends it.
+
+    The application is locked first, as in every other service of this module (lock
+    order), so a reminder never deadlocks with a submission of the same proof.
+    """
+    with transaction.atomic():
+        application_id = ProofOfUse.objects.filter(pk=proof_id).values_list("application_id", flat=True).first()
+        if application_id is None:
+            return None
+        application = lock_application(application_id)
+        if application.status not in WITH_PROOF:
+            return None
+        won = ProofOfUse.objects.filter(pk=proof_id, status=PS.DUE, **{f"{field}__isnull": True}).update(
+            **{field: timezone.now()}
+        )
+        if won != 1:
+            return None
+        proof = ProofOfUse.objects.get(pk=proof_id)
+        proof.application = application
+        _record(proof, action=action, actor=None, from_state=proof.status, comment=comment)
+        if field == "overdue_reminded_at":
+            # The reminder after the deadline is a letter of record (Mahnung), not only an e-mail.
+            notice_issue(application=application, kind=Notice.Kind.PROOF_OF_USE_REMINDER, user=None)
+        notify_applicant(application=application, event=event)
+    return proof
+
+
+@german_records
+def proof_reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
+    """Open missing proofs; remind once 14 days before the due date and once after it.
+
+    Safe to run as often as cron likes: each reminder is sent at most once per proof.
+    """
+    today = today or timezone.localdate()
+    run = ReminderRun(opened=proofs_open_missing())
+    soon = ProofOfUse.objects.filter(
+        status=PS.DUE,
+        application__status__in=WITH_PROOF,
+        due_soon_reminded_at__isnull=True,
+        due_date__gte=today,
+        due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+    ).order_by("due_date", "pk")
+    for proof in soon:
+        sent = _remind(
+            proof.pk,
+            field="due_soon_reminded_at",
+            action="grants.proof_of_use.reminded_due_soon",
+            event="proof_due_soon",
+            comment=_("Erinnerung an die Frist %(date)s") % {"date": f"{proof.due_date:%d.%m.%Y}"},
+        )
+        if sent:
+            run.due_soon.append(sent)
+    late = ProofOfUse.objects.filter(
+        status=PS.DUE, application__status__in=WITH_PROOF, overdue_reminded_at__isnull=True, due_date__lt=today
+    )
+    for proof in late.order_by("due_date", "pk"):
+        sent = _remind(
+            proof.pk,
+            field="overdue_reminded_at",
+            action="grants.proof_of_use.reminded_overdue",
+            event="proof_overdue",
+            comment=_("Frist %(date)s überschritten") % {"date": f"{proof.due_date:%d.%m.%Y}"},
+        )
+        if sent:
+            run.overdue_reminded.append(sent)
+    run.overdue = list(proofs_overdue(today=today))
+    return run

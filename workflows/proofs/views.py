@@ -1,0 +1,280 @@
+"""Proof of use screens: the municipality submits, the clerk reviews and books refunds.
+
+Views are thin: check the permission, validate the form, call one service and show its
+German message. A proof of a municipality the user does not act for is answered with
+404, as if it did not exist; the office pages are for clerks only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from budgets.models import RefundClaim
+from budgets.selectors import application_paid_total
+from grants.models import Application, ProofOfUse
+from grants.permissions import can_act_for, role_required
+from grants.roles import Role
+from workflows.base_rates.views import base_rate_warning
+from workflows.common.errors import WorkflowError, form_error_add
+from workflows.proofs import services
+from workflows.proofs.forms import (
+    EXPENSE_PREFIX,
+    AcceptForm,
+    BookRefundForm,
+    ExpenseFormSet,
+    ProofForm,
+    RefundClaimForm,
+    ReturnForm,
+)
+
+PS = ProofOfUse.Status
+STATUS_BADGES = {
+    PS.DUE: "info",
+    PS.SUBMITTED: "info",
+    PS.IN_REVIEW: "info",
+    PS.RETURNED: "warning",
+    PS.ACCEPTED: "success",
+    PS.REFUND_CLAIMED: "warning",
+    PS.REFUNDED: "success",
+}
+
+
+# --- the municipality ---------------------------------------------------------------------
+
+
+def _own_application_or_404(user, pk: int) -> Application:
+    application = get_object_or_404(Application.objects.select_related("municipality", "programme_year"), pk=pk)
+    allowed, _reason = can_act_for(user=user, municipality=application.municipality)
+    if not allowed:
+        raise Http404
+    return application
+
+
+def _applicant_page(request, application: Application, *, form=None, formset=None):
+    proof = ProofOfUse.objects.filter(application=application).select_related("refund_claim").first()
+    if proof is None and application.status not in services.WITH_PROOF:
+        raise Http404
+    editable = application.status in services.WITH_PROOF and (
+        proof is None or proof.status in ProofOfUse.WITH_APPLICANT
+    )
+    if editable and form is None:
+        form = ProofForm(
+            initial={"report": proof.report if proof else "", "revision": proof.revision if proof else None}
+        )
+        formset = ExpenseFormSet(initial=ExpenseFormSet.initial_for(proof), prefix=EXPENSE_PREFIX)
+    claim = getattr(proof, "refund_claim", None) if proof else None
+    context = {
+        "application": application,
+        "proof": proof,
+        "due_date": services.proof_due_date_for(application=application),
+        "paid": application_paid_total(application=application),
+        "editable": editable,
+        "form": form,
+        "formset": formset,
+        "expenses": [{"line": line} for line in proof.expenses.select_related("cost_type")] if proof else [],
+        "claim": claim,
+        "interest_preview": services.refund_claim_interest_preview(claim=claim) if claim else None,
+        "status_variant": STATUS_BADGES.get(proof.status, "info") if proof else "info",
+        "overdue": proof.is_overdue() if proof else False,
+    }
+    return render(request, "workflows/proof_applicant.html", context)
+
+
+@login_required
+@role_required(Role.APPLICANT)
+@require_http_methods(["GET", "HEAD", "POST"])
+def proof_applicant(request, pk: int):
+    application = _own_application_or_404(request.user, pk)
+    if request.method != "POST":
+        return _applicant_page(request, application)
+    form = ProofForm(request.POST)
+    formset = ExpenseFormSet(request.POST, prefix=EXPENSE_PREFIX)
+    if not (form.is_valid() and formset.is_valid()):
+        return _applicant_page(request, application, form=form, formset=formset)
+    submit = "submit" in request.POST
+    call = services.proof_submit if submit else services.proof_save
+    try:
+        call(
+            user=request.user,
+            application_id=application.pk,
+            report=form.cleaned_data["report"],
+            expenses=formset.expenses(),
+            revision=form.cleaned_data["revision"],
+        )
+    except WorkflowError as error:
+        if error.code in ("wrong_state", "application_state", "forbidden", "not_found"):
+            messages.error(request, error.message)
+            return redirect("proof_applicant", pk=application.pk)
+        form_error_add(form, error)
+        return _applicant_page(request, application, form=form, formset=formset)
+    if submit:
+        messages.success(
+            request, _("Ihr Verwendungsnachweis wurde eingereicht. Sie erhalten eine Eingangsbestätigung per E-Mail.")
+        )
+    else:
+        messages.success(request, _("Der Entwurf des Verwendungsnachweises wurde gespeichert."))
+    return redirect("proof_applicant", pk=application.pk)
+
+
+# --- the programme office -------------------------------------------------------------------
+
+
+clerk_only = role_required(Role.CLERK)
+
+
+@login_required
+@clerk_only
+@require_http_methods(["GET", "HEAD"])
+def proof_office_list(request):
+    today = timezone.localdate()
+    overdue = [
+        {"proof": proof, "days": (today - proof.due_date).days} for proof in services.proofs_overdue(today=today)
+    ]
+    claims = [{"claim": claim, "overdue": claim.due_on < today} for claim in services.refund_claims_open()]
+    context = {
+        "to_review": services.proofs_to_review(),
+        "overdue": overdue,
+        "claims": claims,
+        "interest_pending": services.refund_claims_interest_pending(),
+        **base_rate_warning(request.user),
+    }
+    return render(request, "workflows/proof_office_list.html", context)
+
+
+def _office_proof_or_404(pk: int) -> ProofOfUse:
+    return get_object_or_404(
+        ProofOfUse.objects.select_related(
+            "application__municipality", "application__programme_year", "reviewer", "submitted_by", "decided_by"
+        ),
+        pk=pk,
+    )
+
+
+def _office_page(request, proof: ProofOfUse, *, bound: dict | None = None):
+    figures = services.proof_figures(proof=proof)
+    claim = RefundClaim.objects.filter(proof=proof).first()
+    eligible = set(proof.application.programme_year.eligible_cost_types.values_list("pk", flat=True))
+    forms = {
+        "return_form": ReturnForm(prefix="return"),
+        "accept_form": AcceptForm(prefix="accept", initial={"recognised_amount": figures.eligible_total}),
+        "claim_form": RefundClaimForm(
+            prefix="claim",
+            initial={
+                "recognised_amount": figures.eligible_total,
+                "amount": figures.refund_suggested or None,
+                "arises_on": timezone.localdate(),
+            },
+        ),
+        "book_form": BookRefundForm(prefix="book"),
+    }
+    forms.update(bound or {})
+    # Forms shown on the page in this state; an action refused while its form is no
+    # longer shown (replayed, or the state changed meanwhile) shows its error on top.
+    shown = {"book_form"} if claim is not None and claim.is_open else set()
+    if proof.status == PS.IN_REVIEW:
+        shown |= {"return_form", "accept_form", "claim_form"}
+    context = {
+        "proof": proof,
+        "application": proof.application,
+        "figures": figures,
+        "claim": claim,
+        "interest_preview": (
+            services.refund_claim_interest_preview(claim=claim, today=timezone.localdate()) if claim else None
+        ),
+        "expenses": [
+            {"line": line, "eligible": line.cost_type_id in eligible}
+            for line in proof.expenses.select_related("cost_type")
+        ],
+        "status_variant": STATUS_BADGES.get(proof.status, "info"),
+        "page_url": reverse("proof_office_review", kwargs={"pk": proof.pk}),
+        "any_errors": any(form.errors for form in (bound or {}).values()),
+        "refused_forms": [form for key, form in (bound or {}).items() if form.errors and key not in shown],
+        **forms,
+    }
+    return render(request, "workflows/proof_office_review.html", context)
+
+
+@login_required
+@clerk_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def proof_office_review(request, pk: int):
+    proof = _office_proof_or_404(pk)
+    if request.method != "POST":
+        return _office_page(request, proof)
+    page_url = reverse("proof_office_review", kwargs={"pk": proof.pk})
+    action = request.POST.get("action", "")
+    user = request.user
+    claim = RefundClaim.objects.filter(proof=proof).first()
+    form, key = None, ""
+    try:
+        if action == "start_review":
+            services.proof_start_review(clerk=user, proof_id=proof.pk)
+            done = _("Sie prüfen jetzt den Verwendungsnachweis.")
+        elif action == "return":
+            form, key = ReturnForm(request.POST, prefix="return"), "return_form"
+            if form.is_valid():
+                services.proof_return(clerk=user, proof_id=proof.pk, message=form.cleaned_data["message"])
+                done = _("Der Verwendungsnachweis ist zur Überarbeitung an die Kommune zurückgegangen.")
+        elif action == "accept":
+            form, key = AcceptForm(request.POST, prefix="accept"), "accept_form"
+            if form.is_valid():
+                services.proof_accept(
+                    clerk=user,
+                    proof_id=proof.pk,
+                    recognised_amount=form.cleaned_data["recognised_amount"],
+                    note=form.cleaned_data["note"],
+                )
+                done = _("Der Verwendungsnachweis ist anerkannt; der Antrag ist abgeschlossen.")
+        elif action == "claim":
+            form, key = RefundClaimForm(request.POST, prefix="claim"), "claim_form"
+            if form.is_valid():
+                data = form.cleaned_data
+                created = services.proof_claim_refund(
+                    clerk=user,
+                    proof_id=proof.pk,
+                    amount=data["amount"],
+                    reason=data["reason"],
+                    recognised_amount=data["recognised_amount"],
+                    arises_on=data["arises_on"],
+                    due_on=data["due_on"],
+                )
+                done = _("Die Rückforderung %(number)s ist angelegt; die Kommune wird benachrichtigt.") % {
+                    "number": created.number
+                }
+        elif action == "book" and claim is not None:
+            form, key = BookRefundForm(request.POST, prefix="book"), "book_form"
+            if form.is_valid():
+                booked = services.refund_book_received(
+                    user=user, claim_id=claim.pk, paid_on=form.cleaned_data["paid_on"]
+                )
+                done = _("Der Zahlungseingang ist gebucht.")
+                if booked.interest_pending:
+                    messages.warning(
+                        request,
+                        _(
+                            "Die Zinsen sind noch offen, weil der Basiszinssatz für einen Teil des Zeitraums nicht "
+                            "hinterlegt ist. Berechnen Sie sie, sobald die Administration ihn eingetragen hat."
+                        ),
+                    )
+        elif action == "interest" and claim is not None:
+            services.refund_interest_compute(user=user, claim_id=claim.pk)
+            done = _("Die Zinsen sind berechnet.")
+        else:
+            messages.error(request, _("Unbekannte Aktion. Bitte laden Sie die Seite neu."))
+            return redirect(page_url)
+    except WorkflowError as error:
+        if form is None:
+            messages.error(request, error.message)
+            return redirect(page_url)
+        form_error_add(form, error)
+    if form is not None and form.errors:
+        return _office_page(request, _office_proof_or_404(pk), bound={key: form})
+    messages.success(request, done)
+    return redirect(page_url)
