@@ -24,6 +24,7 @@ from grants.models import Application, Municipality
 from grants.roles import Role
 from workflows.management.commands.demo_setup import programme_year_ensure
 from workflows.applications import services
+from workflows.applications.flows import sync_tasks_for
 
 N = 1000
 municipalities_import(path=Path(settings.BASE_DIR) / "fixtures" / "gv-auszug-destatis.csv")
@@ -45,6 +46,10 @@ Application.objects.bulk_create([
     for i, municipality in enumerate(Municipality.objects.order_by("ags")[:N], start=1)
 ])
 ids = list(Application.objects.values_list("pk", flat=True))
+# Each recommendation waits in the approvers' queue; the approver has claimed it, as on the page.
+for application in Application.objects.all():
+    sync_tasks_for(application)
+    services.application_claim(user=approver, application_id=application.pk)
 durations = []
 statements = 0
 

@@ -133,6 +133,11 @@ class Payout(ConcurrentTransitionMixin, models.Model):
         return f"{self.number} ({self.get_status_display()})"
 
     @property
+    def awaits_documents(self) -> bool:
+        """The office asked the municipality for documents; the next step is the municipality's."""
+        return self.status == self.Status.DOCUMENTS_REQUESTED
+
+    @property
     def amount(self):
         """What this payout claims now: the checked amount once checked, else the requested one."""
         return self.checked_amount if self.checked_amount is not None else self.requested_amount

@@ -7,7 +7,6 @@ from core.forms import GermanDecimalField
 from grants.models import (
     Affiliation,
     Application,
-    AuditRecord,
     CostType,
     Kreis,
     Land,
@@ -139,14 +138,6 @@ class ApplicationAdmin(ReadOnlyAdmin):
     list_filter = ["status", "programme_year"]
     search_fields = ["file_number", "title", "municipality__name", "municipality__ags"]
     list_select_related = ["municipality", "programme_year"]
-
-
-@admin.register(AuditRecord)
-class AuditRecordAdmin(ReadOnlyAdmin):
-    list_display = ["at", "action", "application", "actor", "from_state", "to_state"]
-    list_filter = ["action"]
-    search_fields = ["application__file_number", "action", "comment"]
-    list_select_related = ["application", "actor"]
 
 
 @admin.register(ProofOfUse)

@@ -178,6 +178,19 @@ class ReportExport(models.Model):
         return f"{self.exporter.replace('_', '-')}-{self.year}-{self.pk}.xlsx"
 
     @property
+    def downloadable(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def shows_progress(self) -> bool:
+        """Running, with a known number of rows: the page shows how far it is."""
+        return self.status == self.Status.RUNNING and bool(self.rows_total)
+
+    @property
     def progress_percent(self) -> int:
         if not self.rows_total:
             return 0

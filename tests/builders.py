@@ -16,6 +16,7 @@ from budgets.models import Payout
 from grants.models import Application, CostType, ProofOfUse
 from tests import factories
 from workflows.applications import services
+from workflows.payouts import sepa
 from workflows.payouts import services as payouts
 from workflows.payouts.services import InvoiceInput, PayeeAddress
 from workflows.proofs import services as proofs
@@ -42,6 +43,7 @@ def approved_application(*, applicant, municipality, programme_year, clerk, appr
     application = factories.recommended(
         applicant=applicant, municipality=municipality, programme_year=programme_year, clerk=clerk, **overrides
     )
+    services.application_claim(user=approver, application_id=application.pk)
     return services.application_approve(approver=approver, application_id=application.pk)
 
 
@@ -96,9 +98,9 @@ def expense(amount: str, *, issuer: str = "Moderation Müller GmbH", cost_type: 
 def pay(application, *, applicant, clerk, approver, amount: str, number: str = "R-1") -> None:
     """Request, check, release, batch, export and book one payout as paid today."""
     released(application, applicant=applicant, clerk=clerk, approver=approver, amount=amount, number=number)
-    batch = payouts.sepa_batch_create(approver=approver)
-    payouts.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
-    payouts.sepa_batch_book_paid(user=approver, batch_id=batch.pk, value_date=TODAY())
+    batch = sepa.sepa_batch_create(approver=approver)
+    sepa.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
+    sepa.sepa_batch_book_paid(user=approver, batch_id=batch.pk, value_date=TODAY())
 
 
 def submitted(application, applicant, *expenses: ExpenseInput, report: str = "Zwei Werkstätten fanden statt."):

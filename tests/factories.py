@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from contextlib import contextmanager
 from decimal import Decimal
@@ -18,6 +19,7 @@ from grants.selectors import programme_year_is_open
 from tests.conftest import PASSWORD
 from workflows.applications import services
 from workflows.applications.services import CostLineInput
+from workflows.common.errors import WorkflowError
 
 
 def complete_data(**overrides) -> dict:
@@ -84,7 +86,19 @@ def draft(*, applicant, municipality, programme_year, lines=None, **overrides) -
         )
 
 
+def take(user, application_id: int) -> None:
+    """Claim the application's open office task for ``user``, as the office pages do before acting.
+
+    Leaves the task as it is when there is none or it is not ``user``'s to take: the
+    service called next then says why it refuses.
+    """
+    with contextlib.suppress(WorkflowError):
+        services.application_claim(user=user, application_id=application_id)
+
+
 def override_failed(application: Application, clerk) -> None:
+    """Claim the review task for ``clerk`` (if free) and let every failed rule pass."""
+    take(clerk, application.pk)
     for result in application.eligibility_results.filter(current=True, outcome="failed"):
         services.eligibility_override(
             clerk=clerk, application_id=application.pk, result_id=result.pk, reason="Geprüft, Ausnahme begründet."

@@ -36,7 +36,7 @@ from workflows.applications import services
 from workflows.common.attachments import attachment_add
 from workflows.common.notices import notice_issue
 from workflows.management.commands.demo_setup import programme_year_ensure
-from workflows.payouts import services as payouts
+from workflows.payouts import sepa
 
 LOGIN_PATH = "/konto/anmelden/"
 ROLES = ["anonymous", "applicant", "foreign_applicant", "clerk", "approver", "controller", "admin_user"]
@@ -95,19 +95,21 @@ def build_world(*, applicant, gardelegen, programme_year, clerk, approver, contr
     attachment = attachment_add(user=applicant, application_id=approved.pk, upload=pdf("angebot.pdf"))
     services.application_submit(user=applicant, application_id=approved.pk)
     factories.override_failed(approved, clerk)
+    factories.take(clerk, approved.pk)
     services.application_recommend(
         clerk=clerk,
         application_id=approved.pk,
         recommendation=Application.Recommendation.APPROVE,
         reason="Fördervoraussetzungen erfüllt.",
     )
+    factories.take(approver, approved.pk)
     approved = services.application_approve(approver=approver, application_id=approved.pk)
 
     # One payout paid through a booked SEPA batch, one still with the office.
     released(approved, applicant=applicant, clerk=clerk, approver=approver, amount="1000.00", number="R-1")
-    batch = payouts.sepa_batch_create(approver=approver)
-    payouts.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
-    batch = payouts.sepa_batch_book_paid(user=approver, batch_id=batch.pk, value_date=timezone.localdate())
+    batch = sepa.sepa_batch_create(approver=approver)
+    sepa.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
+    batch = sepa.sepa_batch_book_paid(user=approver, batch_id=batch.pk, value_date=timezone.localdate())
     paid_payout = Payout.objects.get(application=approved, status=Payout.Status.PAID)
     open_payout = payout_request(approved, applicant, invoice("500.00", number="R-2"))
     approved.refresh_from_db()
@@ -623,7 +625,7 @@ def test_a_clerk_overrides_rules_only_of_the_application_they_hold(
     theirs = factories.in_review(**common, title="Fremd", period_start=datetime.date(2020, 1, 1))
     for application, holder in ((mine, clerk), (theirs, colleague)):
         task = flows.open_task_for(application=application, node=ApplicationFlow.review)
-        flows.task_claim(user=holder, task_id=task.pk, application_id=application.pk)
+        services.task_claim(user=holder, task_id=task.pk, application_id=application.pk)
     failed = EligibilityResult.objects.filter(application=theirs, current=True, outcome="failed").first()
     assert failed is not None
 

@@ -7,11 +7,14 @@ clerks' and approvers' queues (``workflows.applications.flows``).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
-from grants.models import Application
+from budgets.models import Payout
+from grants.models import Application, ProofOfUse
 
 
 class ApplicationProcess(Process):
@@ -30,3 +33,54 @@ class ApplicationProcess(Process):
 
     def __str__(self) -> str:
         return f"{self.application.file_number or self.application_id} ({self.get_status_display()})"
+
+
+class AuditRecord(models.Model):
+    """Append-only history of every transition and every rule override.
+
+    Rows are written once, by ``workflows.common.audit.audit_record``, and never changed
+    or deleted. ``payout`` and ``proof_of_use`` say which payout or proof a record is
+    about, so that their history is a query on the link.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="audit_records")
+    payout = models.ForeignKey(
+        Payout,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_records",
+        verbose_name=_("Mittelabruf"),
+    )
+    proof_of_use = models.ForeignKey(
+        ProofOfUse,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_records",
+        verbose_name=_("Verwendungsnachweis"),
+    )
+    action = models.CharField(_("Aktion"), max_length=80)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
+    from_state = models.CharField(_("von"), max_length=30, blank=True)
+    to_state = models.CharField(_("nach"), max_length=30, blank=True)
+    comment = models.TextField(_("Kommentar"), blank=True)
+
+    class Meta:
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Protokoll")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit records are append-only.")

@@ -1,4 +1,4 @@
-from grants.models.application import Application, Attachment, AuditRecord, CostLine, EligibilityResult
+from grants.models.application import Application, Attachment, CostLine, EligibilityResult
 from grants.models.programme import CostType, LegalTextBlock, NumberSequence, ProgrammeYear
 from grants.models.proof import ExpenseLine, ProofOfUse
 from grants.models.territory import (
@@ -16,7 +16,6 @@ __all__ = [
     "Affiliation",
     "Application",
     "Attachment",
-    "AuditRecord",
     "CostLine",
     "CostType",
     "EligibilityResult",

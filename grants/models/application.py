@@ -346,36 +346,3 @@ class EligibilityResult(models.Model):
     @property
     def blocking(self) -> bool:
         return self.outcome == self.Outcome.FAILED and self.overridden_by_id is None
-
-
-class AuditRecord(models.Model):
-    """Append-only history of every transition and every rule override.
-
-    Rows are written once and never changed or deleted.
-    """
-
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="audit_records")
-    action = models.CharField(_("Aktion"), max_length=80)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
-    from_state = models.CharField(_("von"), max_length=30, blank=True)
-    to_state = models.CharField(_("nach"), max_length=30, blank=True)
-    comment = models.TextField(_("Kommentar"), blank=True)
-
-    class Meta:
-        verbose_name = _("Protokolleintrag")
-        verbose_name_plural = _("Protokoll")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%d.%m.%Y %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Audit records are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Audit records are append-only.")

@@ -82,6 +82,7 @@ def data(
             title=title,
             requested_amount=amount,
         )
+        factories.take(approver, application.pk)
         approved.append(services.application_approve(approver=approver, application_id=application.pk))
     factories.in_review(
         applicant=applicant,

@@ -23,8 +23,9 @@ from tests.workflows.payouts.test_views import approved, browser, new_url, reque
 from tests.workflows.proofs.test_views import applicant_url as proof_applicant_url
 from tests.workflows.proofs.test_views import expense_post, review_url
 from workflows.common.errors import WorkflowError
+from workflows.payouts import sepa
 from workflows.payouts import services as payouts
-from workflows.payouts.services import SEPA_MAX_EXECUTION_DAYS
+from workflows.payouts.sepa import SEPA_MAX_EXECUTION_DAYS
 
 S = Application.Status
 
@@ -126,7 +127,7 @@ def test_a_sepa_batch_is_not_executed_in_the_year_9999(released_payout, approver
 
 def test_a_sepa_batch_may_be_executed_up_to_the_limit(released_payout, approver):
     latest = timezone.localdate() + datetime.timedelta(days=SEPA_MAX_EXECUTION_DAYS)
-    batch = payouts.sepa_batch_create(approver=approver, execution_date=latest)
+    batch = sepa.sepa_batch_create(approver=approver, execution_date=latest)
     assert batch.execution_date == latest
 
 

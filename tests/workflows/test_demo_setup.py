@@ -17,11 +17,12 @@ from django.utils import timezone
 
 from budgets.interest import base_rates, known_until, read_rates_file
 from budgets.models import BaseRate, LedgerEntry, Payout, RefundClaim, SepaBatch
-from grants.models import Application, AuditRecord, Municipality, ProgrammeYear
+from grants.models import Application, Municipality, ProgrammeYear
 from grants.roles import user_roles
 from reports.models import Notice
 from workflows.management.commands.demo_setup import DEMO_DEBTOR, DEMO_PASSWORD, DEMO_RATE_SOURCE, DEMO_USERS
-from workflows.payouts import services as payouts
+from workflows.models import AuditRecord
+from workflows.payouts import sepa
 
 EVERY_STATE = {
     "draft",
@@ -111,5 +112,5 @@ def test_the_demo_fits_the_day_it_is_built_on(instant, settings, clock):
     for name, value in DEMO_DEBTOR.items():
         setattr(settings, name, value)
     approver = get_user_model().objects.get(username="bewilligung")
-    batch = payouts.sepa_batch_create(approver=approver)
+    batch = sepa.sepa_batch_create(approver=approver)
     assert batch.lines.count() == 1

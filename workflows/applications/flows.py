@@ -181,24 +181,11 @@ def open_task_for(*, application: Application, node: OfficeTask | None = None) -
     )
 
 
-def task_check_actor(*, task: Task | None, user: AbstractUser) -> tuple[bool, str]:
-    """May ``user`` work on ``task`` now? Only the person who claimed it may; if not, why."""
-    if task is None or task.status not in OPEN:
-        return False, _("Zu diesem Antrag gibt es keine offene Aufgabe für Sie. Bitte laden Sie die Seite neu.")
-    node = task.flow_task
-    if not has_role(user, node.role):
-        return False, _("Diese Aufgabe ist Ihrer Rolle nicht zugänglich.")
-    if task.owner_id is None:
-        return False, _("Bitte übernehmen Sie die Aufgabe zuerst.")
-    if task.owner_id != user.pk:
-        return False, _("Diese Aufgabe bearbeitet %(name)s.") % {"name": user_label(task.owner)}
-    return True, ""
-
-
 # --- claiming -------------------------------------------------------------------------------
 
 
-def _office_task(task_id: int, application_id: int | None) -> Task:
+def office_task_get(*, task_id: int, application_id: int | None = None) -> Task:
+    """The open or closed office task ``task_id`` (of ``application_id``, if given), with its owner."""
     tasks = Task.objects.filter(pk=task_id, flow_task__in=list(OFFICE_NODES))
     if application_id is not None:
         tasks = tasks.filter(process__applicationprocess__application_id=application_id)
@@ -206,39 +193,6 @@ def _office_task(task_id: int, application_id: int | None) -> Task:
     if task is None:
         raise WorkflowError(_("Die Aufgabe wurde nicht gefunden."), code="not_found")
     return task
-
-
-def task_claim(*, user: AbstractUser, task_id: int, application_id: int | None = None) -> Task:
-    """Take an open task from the group queue (viewflow: assign).
-
-    The compare-and-swap ``update()`` only touches a row that is still new and has no
-    owner; whoever comes second changes nothing and is told who was faster.
-    """
-    task = _office_task(task_id, application_id)
-    if not has_role(user, task.flow_task.role):
-        raise WorkflowError(_("Diese Aufgabe ist Ihrer Rolle nicht zugänglich."), code="forbidden")
-    claimed = Task.objects.filter(pk=task.pk, status=STATUS.NEW, owner__isnull=True).update(
-        owner=user, status=STATUS.ASSIGNED, assigned=timezone.now()
-    )
-    task = _office_task(task_id, application_id)
-    if claimed == 1 or (task.status == STATUS.ASSIGNED and task.owner_id == user.pk):
-        return task
-    if task.status in OPEN and task.owner_id is not None:
-        raise WorkflowError(
-            _("Diese Aufgabe hat bereits %(name)s übernommen.") % {"name": user_label(task.owner)}, code="claimed"
-        )
-    raise WorkflowError(_("Diese Aufgabe ist bereits erledigt. Bitte laden Sie die Seite neu."), code="closed")
-
-
-def task_release(*, user: AbstractUser, task_id: int, application_id: int | None = None) -> Task:
-    """Put a claimed task back into the group queue (viewflow: unassign); only its owner may."""
-    task = _office_task(task_id, application_id)
-    released = Task.objects.filter(pk=task.pk, status=STATUS.ASSIGNED, owner=user).update(
-        owner=None, status=STATUS.NEW, assigned=None
-    )
-    if released != 1:
-        raise WorkflowError(_("Sie können nur eine Aufgabe zurückgeben, die Sie übernommen haben."), code="not_owner")
-    return _office_task(task_id, application_id)
 
 
 # --- keeping the tasks in step with the status --------------------------------------------------

@@ -11,8 +11,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
-from grants.models import STRUCTURAL_PRIORITY, Application, AuditRecord, EligibilityResult, Land, StructuralStatus
+from grants.models import STRUCTURAL_PRIORITY, Application, EligibilityResult, Land, StructuralStatus
 from workflows.applications.flows import office_nodes_for, open_tasks_qs
+from workflows.models import AuditRecord
 
 S = Application.Status
 SS = StructuralStatus.Status

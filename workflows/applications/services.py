@@ -19,6 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from budgets.models import LedgerEntry
 from budgets.selectors import municipality_committed, programme_committed
@@ -33,21 +35,27 @@ from grants.models import (
     Municipality,
     ProgrammeYear,
 )
-from grants.roles import Role
 from grants.selectors import membership_is_active, programme_year_is_open
 from grants.services import number_next
 from reports.models import Notice
-from workflows.applications.flows import sync_tasks_for
+from workflows.applications.flows import OPEN, office_task_get, open_task_for, sync_tasks_for, user_label
+from workflows.applications.permissions import (
+    application_can_answer,
+    application_can_claim,
+    application_can_decide,
+    application_can_edit,
+    application_can_review,
+    application_can_submit,
+    application_can_withdraw,
+)
+from workflows.common.audit import audit_record
 from workflows.common.errors import AlreadyCreated, WorkflowError
 from workflows.common.guards import (
     MAX_TEXT,
-    audit_write,
     clean_reason,
-    expect_status,
     german_records,
     lock_application,
     require_applicant,
-    require_role,
 )
 from workflows.common.notices import notice_issue
 from workflows.common.notifications import notify_applicant
@@ -164,7 +172,7 @@ def application_create(
             raise
         _write_cost_lines(application, cost_lines or [])
         application.partner_municipalities.set(partners or [])
-        audit_write(application=application, action="grants.application.created", actor=user, from_state="")
+        audit_record(application=application, action="grants.application.created", actor=user, from_state="")
     return application
 
 
@@ -209,8 +217,7 @@ def application_update(
     """Save a draft (or an application the office asked questions about)."""
     with transaction.atomic():
         application = lock_application(application_id)
-        require_applicant(user, application.municipality)
-        expect_status(application, *Application.EDITABLE)
+        application_can_edit(user=user, application=application).require()
         _check_revision(application, revision)
         for name, value in _draft_values(data).items():
             setattr(application, name, value)
@@ -234,8 +241,7 @@ def application_move_to_year(*, user: AbstractUser, application_id: int, program
     """
     with transaction.atomic():
         application = lock_application(application_id)
-        require_applicant(user, application.municipality)
-        expect_status(application, S.DRAFT)
+        application_can_submit(user=user, application=application).require()
         target = ProgrammeYear.objects.filter(pk=programme_year_id).first()
         if target is None:
             raise WorkflowError(_("Dieses Programmjahr gibt es nicht."), code="programme_year")
@@ -249,7 +255,7 @@ def application_move_to_year(*, user: AbstractUser, application_id: int, program
         application.programme_year = target
         application.revision += 1
         application.save(update_fields=["programme_year", "revision", "updated_at"])
-        audit_write(
+        audit_record(
             application=application,
             action="grants.application.moved_to_year",
             actor=user,
@@ -367,8 +373,7 @@ def application_submit(*, user: AbstractUser, application_id: int, revision: int
     """Submit a draft: number it, run every eligibility rule, put it into review."""
     with transaction.atomic():
         application = lock_application(application_id)
-        require_applicant(user, application.municipality)
-        expect_status(application, S.DRAFT)
+        application_can_submit(user=user, application=application).require()
         _check_revision(application, revision)
         missing = application_missing_fields(application)
         if missing:
@@ -380,11 +385,11 @@ def application_submit(*, user: AbstractUser, application_id: int, revision: int
             application.file_number = number_next(prefix=FILE_NUMBER_PREFIX, year=application.programme_year.year)
         application.submit()
         _bump(application, "file_number", "submitted_at")
-        audit_write(application=application, action="grants.application.submitted", actor=user, from_state=S.DRAFT)
+        audit_record(application=application, action="grants.application.submitted", actor=user, from_state=S.DRAFT)
         _run_eligibility(application)
         application.start_review()
         _bump(application)
-        audit_write(
+        audit_record(
             application=application,
             action="grants.application.review_started",
             actor=None,
@@ -403,13 +408,12 @@ def application_resubmit(
     """Answer the office's questions and send the application back into review."""
     with transaction.atomic():
         application = lock_application(application_id)
-        require_applicant(user, application.municipality)
-        expect_status(application, S.INFO_REQUESTED)
+        application_can_answer(user=user, application=application).require()
         _check_revision(application, revision)
         answer = clean_reason(answer, what=_("Ihre Antwort"))
         application.resubmit()
         _bump(application)
-        audit_write(
+        audit_record(
             application=application,
             action="grants.application.resubmitted",
             actor=user,
@@ -425,12 +429,11 @@ def application_resubmit(
 def application_withdraw(*, user: AbstractUser, application_id: int, reason: str = "") -> Application:
     with transaction.atomic():
         application = lock_application(application_id)
-        require_applicant(user, application.municipality)
-        expect_status(application, *Application.WITHDRAWABLE)
+        application_can_withdraw(user=user, application=application).require()
         before = application.status
         application.withdraw()
         _bump(application)
-        audit_write(
+        audit_record(
             application=application,
             action="grants.application.withdrawn",
             actor=user,
@@ -446,14 +449,13 @@ def application_withdraw(*, user: AbstractUser, application_id: int, reason: str
 
 @german_records
 def application_request_info(*, clerk: AbstractUser, application_id: int, message: str) -> Application:
-    require_role(clerk, Role.CLERK)
     with transaction.atomic():
         application = lock_application(application_id)
-        expect_status(application, S.IN_REVIEW)
+        application_can_review(user=clerk, application=application).require()
         message = clean_reason(message, what=_("Ihre Rückfrage"))
         application.request_info()
         _bump(application)
-        audit_write(
+        audit_record(
             application=application,
             action="grants.application.info_requested",
             actor=clerk,
@@ -468,11 +470,10 @@ def application_request_info(*, clerk: AbstractUser, application_id: int, messag
 @german_records
 def eligibility_override(*, clerk: AbstractUser, application_id: int, result_id: int, reason: str) -> EligibilityResult:
     """Let a failed rule of ``application_id`` pass, with a written reason that stays on record."""
-    require_role(clerk, Role.CLERK)
     reason = clean_reason(reason, what=_("eine Begründung für die Übersteuerung"))
     with transaction.atomic():
         application = lock_application(application_id)
-        expect_status(application, S.IN_REVIEW)
+        application_can_review(user=clerk, application=application).require()
         try:
             # The result must belong to this application: an id from another file is refused.
             result = EligibilityResult.objects.select_for_update().get(
@@ -486,7 +487,7 @@ def eligibility_override(*, clerk: AbstractUser, application_id: int, result_id:
         result.override_reason = reason
         result.overridden_at = timezone.now()
         result.save(update_fields=["overridden_by", "override_reason", "overridden_at"])
-        audit_write(
+        audit_record(
             application=application,
             action="grants.eligibility.overridden",
             actor=clerk,
@@ -506,10 +507,9 @@ def application_recommend(
     amount: Decimal | None = None,
 ) -> Application:
     """Recommend approval (amount, possibly reduced) or rejection; an approver decides."""
-    require_role(clerk, Role.CLERK)
     with transaction.atomic():
         application = lock_application(application_id)
-        expect_status(application, S.IN_REVIEW)
+        application_can_review(user=clerk, application=application).require()
         reason = clean_reason(reason, what=_("eine Begründung"))
         if recommendation == Application.Recommendation.APPROVE:
             blocking = [r.rule for r in application.eligibility_results.filter(current=True) if r.blocking]
@@ -538,7 +538,7 @@ def application_recommend(
         application.recommended_by = clerk
         application.recommend()
         _bump(application, "recommendation", "recommended_amount", "recommendation_reason", "recommended_by")
-        audit_write(
+        audit_record(
             application=application,
             action="grants.application.recommended",
             actor=clerk,
@@ -549,14 +549,6 @@ def application_recommend(
     return application
 
 
-def _four_eyes(application: Application, approver: AbstractUser) -> None:
-    if application.recommended_by_id == approver.pk:
-        raise WorkflowError(
-            _("Vier-Augen-Prinzip: Wer die Empfehlung abgegeben hat, kann nicht selbst entscheiden."),
-            code="four_eyes",
-        )
-
-
 @german_records
 def application_approve(*, approver: AbstractUser, application_id: int, reason: str = "") -> Application:
     """Approve and commit the money in one transaction.
@@ -565,15 +557,13 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
     it, so the cap and budget checks see every commitment booked before them, and two
     approvals racing for the last euros cannot both succeed.
     """
-    require_role(approver, Role.APPROVER)
     with transaction.atomic():
         year_id = Application.objects.filter(pk=application_id).values_list("programme_year_id", flat=True).first()
         if year_id is None:
             raise WorkflowError(_("Der Antrag wurde nicht gefunden."), code="not_found")
         programme_year = ProgrammeYear.objects.select_for_update().get(pk=year_id)
         application = lock_application(application_id)
-        expect_status(application, S.RECOMMENDED)
-        _four_eyes(application, approver)
+        application_can_decide(user=approver, application=application).require()
         if application.recommendation != Application.Recommendation.APPROVE:
             raise WorkflowError(
                 _("Empfohlen ist die Ablehnung. Bitte lehnen Sie ab oder geben Sie den Antrag zurück."),
@@ -617,7 +607,7 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
         application.decision_reason = (reason or "").strip()[:MAX_TEXT]
         application.approve()
         _bump(application, "approved_amount", "decided_by", "decision_reason", "decided_at")
-        audit_write(
+        audit_record(
             application=application,
             action="grants.application.approved",
             actor=approver,
@@ -635,17 +625,15 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
 
 @german_records
 def application_reject(*, approver: AbstractUser, application_id: int, reason: str) -> Application:
-    require_role(approver, Role.APPROVER)
     with transaction.atomic():
         application = lock_application(application_id)
-        expect_status(application, S.RECOMMENDED)
-        _four_eyes(application, approver)
+        application_can_decide(user=approver, application=application).require()
         reason = clean_reason(reason, what=_("eine Begründung der Ablehnung"))
         application.decided_by = approver
         application.decision_reason = reason
         application.reject()
         _bump(application, "decided_by", "decision_reason", "decided_at")
-        audit_write(
+        audit_record(
             application=application,
             action="grants.application.rejected",
             actor=approver,
@@ -661,15 +649,13 @@ def application_reject(*, approver: AbstractUser, application_id: int, reason: s
 @german_records
 def application_send_back(*, approver: AbstractUser, application_id: int, reason: str) -> Application:
     """Return a recommendation to the clerks for another look."""
-    require_role(approver, Role.APPROVER)
     with transaction.atomic():
         application = lock_application(application_id)
-        expect_status(application, S.RECOMMENDED)
-        _four_eyes(application, approver)
+        application_can_decide(user=approver, application=application).require()
         reason = clean_reason(reason, what=_("eine Begründung"))
         application.send_back()
         _bump(application)
-        audit_write(
+        audit_record(
             application=application,
             action="grants.application.sent_back",
             actor=approver,
@@ -678,3 +664,52 @@ def application_send_back(*, approver: AbstractUser, application_id: int, reason
         )
         sync_tasks_for(application, actor=approver)
     return application
+
+
+# --- the office's tasks (claiming from the group queue) -----------------------------------
+
+
+def task_claim(*, user: AbstractUser, task_id: int, application_id: int | None = None) -> Task:
+    """Take an open task from the group queue (viewflow: assign).
+
+    The compare-and-swap ``update()`` only touches a row that is still new and has no
+    owner; whoever comes second changes nothing and is told who was faster.
+    """
+    task = office_task_get(task_id=task_id, application_id=application_id)
+    application = Application.objects.get(office_processes__pk=task.process_id)
+    permission = application_can_claim(user=user, application=application, task=task)
+    # A task that is no longer free is for the compare-and-swap below to explain (who was faster).
+    if permission.code != "claimed":
+        permission.require()
+    claimed = Task.objects.filter(pk=task.pk, status=STATUS.NEW, owner__isnull=True).update(
+        owner=user, status=STATUS.ASSIGNED, assigned=timezone.now()
+    )
+    task = office_task_get(task_id=task_id, application_id=application_id)
+    if claimed == 1 or (task.status == STATUS.ASSIGNED and task.owner_id == user.pk):
+        return task
+    if task.status in OPEN and task.owner_id is not None:
+        raise WorkflowError(
+            _("Diese Aufgabe hat bereits %(name)s übernommen.") % {"name": user_label(task.owner)}, code="claimed"
+        )
+    raise WorkflowError(_("Diese Aufgabe ist bereits erledigt. Bitte laden Sie die Seite neu."), code="closed")
+
+
+def application_claim(*, user: AbstractUser, application_id: int) -> Task:
+    """Claim whatever office task the application has open (for scripts: the demo, imports, tests)."""
+    task = open_task_for(application=Application(pk=application_id))
+    if task is None:
+        raise WorkflowError(
+            _("Zu diesem Antrag gibt es keine offene Aufgabe. Bitte laden Sie die Seite neu."), code="no_task"
+        )
+    return task_claim(user=user, task_id=task.pk, application_id=application_id)
+
+
+def task_release(*, user: AbstractUser, task_id: int, application_id: int | None = None) -> Task:
+    """Put a claimed task back into the group queue (viewflow: unassign); only its owner may."""
+    task = office_task_get(task_id=task_id, application_id=application_id)
+    released = Task.objects.filter(pk=task.pk, status=STATUS.ASSIGNED, owner=user).update(
+        owner=None, status=STATUS.NEW, assigned=None
+    )
+    if released != 1:
+        raise WorkflowError(_("Sie können nur eine Aufgabe zurückgeben, die Sie übernommen haben."), code="not_owner")
+    return office_task_get(task_id=task_id, application_id=application_id)

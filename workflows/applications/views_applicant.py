@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.dates import format_day
 from grants.banking import IbanDetails
-from grants.models import Affiliation, Application, Attachment, AuditRecord, ProofOfUse
+from grants.models import Affiliation, Application, Attachment, ProofOfUse
 from grants.permissions import can_act_for, role_required
 from grants.roles import Role, user_roles
 from grants.selectors import (
@@ -38,6 +38,12 @@ from workflows.applications.forms import (
     MoveToYearForm,
     WithdrawForm,
 )
+from workflows.applications.permissions import (
+    application_can_answer,
+    application_can_edit,
+    application_can_submit,
+    application_can_withdraw,
+)
 from workflows.applications.services import (
     application_create,
     application_move_to_year,
@@ -55,6 +61,8 @@ from workflows.common.labels import (
     STATUS_VARIANTS,
     UNKNOWN_ACTION,
 )
+from workflows.models import AuditRecord
+from workflows.payouts.permissions import payout_can_request
 
 FORM_TEMPLATE = "workflows/applicant_application_form.html"
 DETAIL_TEMPLATE = "workflows/applicant_application_detail.html"
@@ -132,6 +140,10 @@ def _render_form(
         "attachment_form": attachment_form or AttachmentForm(),
         "action_url": _edit_url(application) if application else reverse("applicant_application_new"),
         "show_municipality_select": application is None and "municipality" in form.fields,
+        # A new form is a draft to be; an application the office asked about is only saved here.
+        "can_submit": application is None or application_can_submit(user=request.user, application=application),
+        "awaits_answer": application is not None
+        and application_can_answer(user=request.user, application=application).allowed,
     }
     return render(request, FORM_TEMPLATE, context)
 
@@ -147,7 +159,11 @@ def _submit(request, application: Application) -> HttpResponseRedirect:
             _("Ihre Angaben wurden gespeichert, der Antrag aber noch nicht eingereicht. %(reason)s")
             % {"reason": error.message},
         )
-        return redirect(_edit_url(application) if application.is_editable else _detail_url(application))
+        return redirect(
+            _edit_url(application)
+            if application_can_edit(user=request.user, application=application)
+            else _detail_url(application)
+        )
     messages.success(
         request,
         _("Ihr Antrag wurde eingereicht. Aktenzeichen: %(number)s. Sie erhalten eine Eingangsbestätigung per E-Mail.")
@@ -231,7 +247,7 @@ def applicant_application_new(request):
 def applicant_application_edit(request, pk: int):
     application = _application_or_404(request.user, pk)
     if request.method != "POST":
-        if not application.is_editable:
+        if not application_can_edit(user=request.user, application=application):
             messages.info(
                 request,
                 _("Der Antrag ist im Status »%(status)s« und kann nicht mehr bearbeitet werden.")
@@ -245,7 +261,7 @@ def applicant_application_edit(request, pk: int):
     formset = _cost_formset(data=request.POST)
     form_ok, lines_ok = form.is_valid(), formset.is_valid()
     if not form.can_save():
-        if not application.is_editable:
+        if not application_can_edit(user=request.user, application=application):
             return redirect(_detail_url(application))
         return _render_form(request, form=form, formset=formset, application=application)
     try:
@@ -306,7 +322,7 @@ def applicant_attachment_upload(request, pk: int):
                 request, _("Die Anlage »%(name)s« wurde hochgeladen.") % {"name": attachment.original_name}
             )
             return redirect(_edit_url(application) + "#anlagen")
-    if not application.is_editable:
+    if not application_can_edit(user=request.user, application=application):
         return redirect(_detail_url(application))
     form = ApplicationForm(initial=ApplicationForm.initial_for(application), application=application)
     return _render_form(
@@ -407,7 +423,11 @@ def _render_detail(request, application: Application, *, answer_form: AnswerForm
         "history": _history(application),
         "info_request": info_request,
         "answer_form": answer_form,
-        "can_withdraw": application.status in Application.WITHDRAWABLE,
+        "can_edit": application_can_edit(user=request.user, application=application),
+        "can_submit": application_can_submit(user=request.user, application=application),
+        "can_withdraw": application_can_withdraw(user=request.user, application=application),
+        "payouts": list(application.payouts.all()),
+        "can_request_payout": payout_can_request(user=request.user, application=application),
         "proof": ProofOfUse.objects.filter(application=application).first(),
         "notices": notices_of_application(application=application),
         "status_variant": STATUS_VARIANTS.get(application.status, "info"),
@@ -482,7 +502,7 @@ def applicant_application_move(request, pk: int):
 @role_required(Role.APPLICANT)
 def applicant_application_withdraw(request, pk: int):
     application = _application_or_404(request.user, pk)
-    if application.status not in Application.WITHDRAWABLE and request.method != "POST":
+    if not application_can_withdraw(user=request.user, application=application) and request.method != "POST":
         messages.info(
             request,
             _("Der Antrag ist im Status »%(status)s« und kann nicht mehr zurückgezogen werden.")

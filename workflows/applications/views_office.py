@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from grants.eligibility import RULE_LABELS
 from grants.models import Application, StructuralStatus
 from grants.permissions import role_required
-from grants.roles import Role, has_role
+from grants.roles import Role
 from workflows.applications import flows, selectors, services
 from workflows.applications.flows import ApplicationFlow
 from workflows.applications.forms_office import (
@@ -36,9 +36,16 @@ from workflows.applications.forms_office import (
     SendBackForm,
     TaskForm,
 )
-from workflows.base_rates.views import base_rate_warning
+from workflows.applications.permissions import (
+    application_can_claim,
+    application_can_decide,
+    application_can_open_decision,
+    application_can_review,
+)
 from workflows.common.errors import WorkflowError, form_error_add
 from workflows.common.labels import ACTION_LABELS, STATUS_VARIANTS, UNKNOWN_ACTION
+from workflows.common.permissions import Permission
+from workflows.common.warnings import base_rate_warning
 
 S = Application.Status
 SS = StructuralStatus.Status
@@ -47,20 +54,22 @@ PAGE_PARAM = "seite"
 
 OUTCOME_VARIANTS = {"passed": "success", "failed": "danger", "warning": "warning"}
 STRUCTURAL_SHORT = {SS.C: "C", SS.D: "D", SS.NONE: gettext_lazy("keine")}
+# The badge of the GRW priority: C areas first, then D.
+STRUCTURAL_VARIANTS = {SS.C: "danger", SS.D: "warning", SS.NONE: "info"}
 
 office_roles = role_required(Role.CLERK, Role.APPROVER)
 # The approver's three answers to a recommendation: form, service, its text field, message.
 DECISIONS = {
     "approve": (
         ApproveForm,
-        "application_approve",
+        services.application_approve,
         "note",
         gettext_lazy("Der Antrag ist bewilligt; die Mittel sind gebunden."),
     ),
-    "reject": (RejectForm, "application_reject", "reason", gettext_lazy("Der Antrag ist abgelehnt.")),
+    "reject": (RejectForm, services.application_reject, "reason", gettext_lazy("Der Antrag ist abgelehnt.")),
     "send_back": (
         SendBackForm,
-        "application_send_back",
+        services.application_send_back,
         "reason",
         gettext_lazy("Der Antrag ist zur erneuten Prüfung an die Sachbearbeitung zurückgegangen."),
     ),
@@ -81,7 +90,7 @@ def _priority(application: Application) -> dict:
     else:
         kreis = application.municipality.kreis
         reason = _("%(label)s über den Kreis %(kreis)s") % {"label": label, "kreis": kreis.name if kreis else "–"}
-    return {"short": STRUCTURAL_SHORT[status], "reason": reason, "status": status}
+    return {"short": STRUCTURAL_SHORT[status], "reason": reason, "variant": STRUCTURAL_VARIANTS[status]}
 
 
 def _task_page_url(application: Application, task) -> str:
@@ -121,15 +130,15 @@ def _application_or_404(pk: int) -> Application:
         raise Http404 from None
 
 
-def _task_context(request, task, node) -> dict:
-    may_act, act_reason = flows.task_check_actor(task=task, user=request.user)
+def _task_context(request, application: Application, task, node, permission: Permission) -> dict:
+    """The task panel: ``permission`` is the page's own (review or decision), shown with its reason."""
     return {
         "task": task,
         "task_node_title": node.task_title,
         "task_owner": flows.user_label(task.owner) if task is not None and task.owner_id else "",
-        "may_act": may_act,
-        "act_reason": act_reason,
-        "may_claim": task is not None and task.owner_id is None and has_role(request.user, node.role),
+        "may_act": permission.allowed,
+        "act_reason": permission.reason,
+        "may_claim": application_can_claim(user=request.user, application=application, task=task).allowed,
         "owns_task": task is not None and task.owner_id == request.user.pk,
         "task_form": TaskForm(initial={"task": task.pk}) if task is not None else None,
     }
@@ -148,17 +157,18 @@ def _common_context(application: Application) -> dict:
 def _run(
     request,
     *,
-    application: Application,
-    task,
+    permission: Permission,
     form,
     call: Callable[[dict], object],
     done: str,
     next_url: str,
 ):
-    """Check the claim, validate, call one service, sync the tasks; ``None`` means: show the form again."""
-    allowed, reason = flows.task_check_actor(task=task, user=request.user)
-    if not allowed:
-        form.add_error(None, reason)
+    """Check the page's permission, validate, call one service; ``None`` means: show the form again.
+
+    The service asks the same permission again under its lock and brings the tasks in step.
+    """
+    if not permission.allowed:
+        form.add_error(None, permission.reason)
         return None
     if not form.is_valid():
         return None
@@ -167,7 +177,6 @@ def _run(
     except WorkflowError as error:
         form_error_add(form, error)
         return None
-    flows.sync_tasks_for(application, actor=request.user)
     messages.success(request, done)
     return redirect(next_url)
 
@@ -179,10 +188,10 @@ def _claim_or_release(request, application: Application, task, *, action: str, p
         return redirect(page_url)
     try:
         if action == "claim":
-            flows.task_claim(user=request.user, task_id=form.cleaned_data["task"], application_id=application.pk)
+            services.task_claim(user=request.user, task_id=form.cleaned_data["task"], application_id=application.pk)
             messages.success(request, _("Sie haben die Aufgabe übernommen."))
         else:
-            flows.task_release(user=request.user, task_id=form.cleaned_data["task"], application_id=application.pk)
+            services.task_release(user=request.user, task_id=form.cleaned_data["task"], application_id=application.pk)
             messages.success(request, _("Die Aufgabe ist zurück in der Warteschlange."))
     except WorkflowError as error:
         messages.error(request, error.message)
@@ -244,8 +253,9 @@ def _review_forms(application: Application, results: list[dict]) -> dict:
 
 
 def _review_response(request, application: Application, task, *, bound: dict | None = None):
+    permission = application_can_review(user=request.user, application=application, task=task)
     context = _common_context(application)
-    context.update(_task_context(request, task, ApplicationFlow.review))
+    context.update(_task_context(request, application, task, ApplicationFlow.review, permission))
     forms = _review_forms(application, context["results"])
     for key, form in (bound or {}).items():
         if key.startswith("override-"):
@@ -255,7 +265,7 @@ def _review_response(request, application: Application, task, *, bound: dict | N
     for row in context["results"]:
         row["override_form"] = forms["overrides"].get(row["result"].pk)
     context.update(forms)
-    can_review = context["may_act"] and application.status == S.IN_REVIEW
+    can_review = permission.allowed
     context.update(
         page_url=reverse("office_review", kwargs={"pk": application.pk}),
         any_errors=any(form.errors for form in (bound or {}).values()),
@@ -264,7 +274,7 @@ def _review_response(request, application: Application, task, *, bound: dict | N
         attachments=application.attachments.all(),
         partners=application.partner_municipalities.order_by("name"),
         can_review=can_review,
-        show_decision_link=application.status == S.RECOMMENDED and has_role(request.user, Role.APPROVER),
+        show_decision_link=application_can_open_decision(user=request.user, application=application).allowed,
     )
     return render(request, "workflows/office_review.html", context)
 
@@ -285,13 +295,13 @@ def office_review(request, pk: int):
     if action in ("claim", "release"):
         return _claim_or_release(request, application, task, action=action, page_url=page_url)
 
+    permission = application_can_review(user=user, application=application, task=task)
     if action.startswith("override-") and action.removeprefix("override-").isdigit():
         result_id = int(action.removeprefix("override-"))
         form = OverrideForm(request.POST, prefix=action)
         response = _run(
             request,
-            application=application,
-            task=task,
+            permission=permission,
             form=form,
             call=lambda data: services.eligibility_override(
                 clerk=user, application_id=application.pk, result_id=result_id, reason=data["reason"]
@@ -304,8 +314,7 @@ def office_review(request, pk: int):
         form = RequestInfoForm(request.POST, prefix="info")
         response = _run(
             request,
-            application=application,
-            task=task,
+            permission=permission,
             form=form,
             call=lambda data: services.application_request_info(
                 clerk=user, application_id=application.pk, message=data["message"]
@@ -318,8 +327,7 @@ def office_review(request, pk: int):
         form = RecommendApprovalForm(request.POST, prefix="approval")
         response = _run(
             request,
-            application=application,
-            task=task,
+            permission=permission,
             form=form,
             call=lambda data: services.application_recommend(
                 clerk=user,
@@ -336,8 +344,7 @@ def office_review(request, pk: int):
         form = RecommendRejectionForm(request.POST, prefix="rejection")
         response = _run(
             request,
-            application=application,
-            task=task,
+            permission=permission,
             form=form,
             call=lambda data: services.application_recommend(
                 clerk=user,
@@ -364,8 +371,9 @@ def office_review(request, pk: int):
 
 
 def _decision_response(request, application: Application, task, *, bound: dict | None = None):
+    permission = application_can_decide(user=request.user, application=application, task=task)
     context = _common_context(application)
-    context.update(_task_context(request, task, ApplicationFlow.decision))
+    context.update(_task_context(request, application, task, ApplicationFlow.decision, permission))
     forms = {
         "approve_form": ApproveForm(prefix="approve"),
         "reject_form": RejectForm(prefix="reject"),
@@ -373,16 +381,14 @@ def _decision_response(request, application: Application, task, *, bound: dict |
     }
     forms.update(bound or {})
     context.update(forms)
-    is_recommender = application.recommended_by_id == request.user.pk
-    # The buttons are hidden from the recommender; the service refuses anyway (four-eyes).
-    can_decide = context["may_act"] and application.status == S.RECOMMENDED and not is_recommender
+    can_decide = permission.allowed
     context.update(
         page_url=reverse("office_decision", kwargs={"pk": application.pk}),
         any_errors=any(form.errors for form in (bound or {}).values()),
         refused_forms=[] if can_decide else [form for form in (bound or {}).values() if form.errors],
-        is_recommender=is_recommender,
+        # Says why the panel shows no buttons (four-eyes); the permission has hidden them.
+        is_recommender=application.recommended_by_id == request.user.pk,
         can_decide=can_decide,
-        may_claim=context["may_claim"] and not is_recommender,
         recommended_approval=application.recommendation == Application.Recommendation.APPROVE,
     )
     return render(request, "workflows/office_decision.html", context)
@@ -407,13 +413,12 @@ def office_decision(request, pk: int):
     if action not in DECISIONS:
         messages.error(request, _("Unbekannte Aktion. Bitte laden Sie die Seite neu."))
         return redirect(page_url)
-    form_class, service_name, text_field, done = DECISIONS[action]
+    form_class, service, text_field, done = DECISIONS[action]
     form = form_class(request.POST, prefix=action)
-    service = getattr(services, service_name)
+    permission = application_can_decide(user=user, application=application, task=task)
     response = _run(
         request,
-        application=application,
-        task=task,
+        permission=permission,
         form=form,
         call=lambda data: service(approver=user, application_id=application.pk, reason=data[text_field]),
         done=str(done),

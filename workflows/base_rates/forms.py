@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.base_rates import SOURCE_MAX_LENGTH
 from core.forms import GermanDecimalField
-from workflows.applications.forms import BoundedDateField
+from workflows.common.fields import BoundedDateField
 
 
 class BaseRateForm(forms.Form):

@@ -11,16 +11,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from budgets.base_rates import (
     BaseRateRefused,
     base_rate_add,
-    base_rate_can_add,
-    base_rate_missing_from,
     base_rate_next_valid_from,
     base_rates_listed,
 )
@@ -30,18 +26,9 @@ from core.money import format_percent
 from grants.permissions import role_required
 from grants.roles import Role
 from workflows.base_rates.forms import BaseRateForm
+from workflows.common.warnings import base_rate_warning
 
 SOURCE_SUGGESTION = "Deutsche Bundesbank, Bekanntgabe im Bundesanzeiger"
-
-
-def base_rate_warning(user) -> dict:
-    """``base_rate_missing``: the first day without a rate if today's half-year has none;
-    ``base_rate_url``: the page to enter it, for those who may."""
-    missing = base_rate_missing_from(day=timezone.localdate())
-    if missing is None:
-        return {"base_rate_missing": None, "base_rate_url": ""}
-    allowed, _reason = base_rate_can_add(user=user)
-    return {"base_rate_missing": missing, "base_rate_url": reverse("base_rate_list") if allowed else ""}
 
 
 def _page(request, form: BaseRateForm):

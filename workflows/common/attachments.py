@@ -20,9 +20,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grants.models import Application, Attachment, AuditRecord
+from grants.models import Application, Attachment
 from grants.permissions import can_act_for
 from grants.roles import Role, has_role
+from workflows.common.audit import audit_record
 from workflows.common.errors import WorkflowError
 from workflows.common.guards import german_records
 
@@ -121,14 +122,7 @@ def _record(application: Application, *, action: str, user: AbstractUser, commen
     # An attachment changes what the office will read: the form revision moves on (a form
     # rendered before is stale) and the history says who added or removed what.
     Application.objects.filter(pk=application.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
-    AuditRecord.objects.create(
-        application=application,
-        action=action,
-        actor=user,
-        from_state=application.status,
-        to_state=application.status,
-        comment=comment,
-    )
+    audit_record(application=application, action=action, actor=user, comment=comment)
 
 
 @german_records

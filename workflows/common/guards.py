@@ -1,6 +1,6 @@
 """Checks every workflow service starts with: lock the row, check the state, the
-role and the municipality, clean the user's text; and the one way to write the audit
-trail. Shared by the application, payout and proof-of-use services."""
+role and the municipality, clean the user's text. Shared by the application, payout and
+proof-of-use services; the audit trail has its own writer (``workflows.common.audit``)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.dates import format_day
-from grants.models import Application, AuditRecord, Municipality
-from grants.permissions import can_act_for
+from grants.models import Application, Municipality
 from grants.roles import Role, has_role
 from workflows.common.errors import WorkflowError
+from workflows.common.permissions import applicant_can_act, role_refused, state_refused
 
 MAX_TEXT = 10_000
 # Invoices and expenses of a project lie in its period; a few are dated a little before
@@ -36,37 +36,18 @@ def lock_application(application_id: int) -> Application:
         raise WorkflowError(_("Der Antrag wurde nicht gefunden."), code="not_found") from None
 
 
-def audit_write(
-    *, application: Application, action: str, actor: AbstractUser | None, from_state: str, comment: str = ""
-) -> AuditRecord:
-    return AuditRecord.objects.create(
-        application=application,
-        action=action,
-        actor=actor,
-        from_state=from_state,
-        to_state=application.status,
-        comment=comment,
-    )
-
-
 def expect_status(application: Application, *states: str) -> None:
     if application.status not in states:
-        raise WorkflowError(
-            _("Diese Aktion ist im Status »%(status)s« nicht möglich. Bitte laden Sie die Seite neu.")
-            % {"status": application.get_status_display()},
-            code="wrong_state",
-        )
+        state_refused(application.get_status_display()).require()
 
 
 def require_role(user: AbstractUser, *roles: Role) -> None:
     if not any(has_role(user, role) for role in roles):
-        raise WorkflowError(_("Diese Aktion ist Ihrer Rolle nicht erlaubt."), code="forbidden")
+        role_refused().require()
 
 
 def require_applicant(user: AbstractUser, municipality: Municipality) -> None:
-    allowed, reason = can_act_for(user=user, municipality=municipality)
-    if not allowed or not has_role(user, Role.APPLICANT):
-        raise WorkflowError(reason or _("Diese Aktion ist Ihrer Rolle nicht erlaubt."), code="forbidden")
+    applicant_can_act(user=user, municipality=municipality).require()
 
 
 def expect_near_period(application: Application, day: datetime.date, *, what: str, code: str) -> None:

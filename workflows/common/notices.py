@@ -26,11 +26,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grants.models import Application, AuditRecord
+from grants.models import Application
 from grants.roles import Role, has_role
 from grants.services import number_next
 from reports.models import Notice
 from reports.selectors import notice_snapshot
+from workflows.common.audit import audit_record
 from workflows.common.errors import WorkflowError
 from workflows.common.guards import german_records
 
@@ -145,12 +146,10 @@ def notice_correct(*, notice_id: int, user: AbstractUser, reason: str, extra: di
             supersedes=old,
             correction_reason=reason,
         )
-        AuditRecord.objects.create(
+        audit_record(
             application=application,
             action="reports.notice.corrected",
             actor=user,
-            from_state=application.status,
-            to_state=application.status,
             comment=_("%(old)s ersetzt durch %(new)s: %(reason)s")
             % {"old": old.number, "new": notice.number, "reason": reason},
         )

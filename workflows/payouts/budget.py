@@ -43,9 +43,10 @@ from budgets.selectors import (
     programme_released,
 )
 from core.money import ZERO, format_eur, money
-from grants.models import Application, AuditRecord, Land, Municipality, ProgrammeYear, StructuralStatus
+from grants.models import Application, Land, Municipality, ProgrammeYear, StructuralStatus
 from grants.roles import Role
 from grants.selectors import municipalities_with_structural_status
+from workflows.common.audit import audit_record
 from workflows.common.errors import WorkflowError
 from workflows.common.guards import german_records, require_role
 from workflows.common.notifications import notify_applicant
@@ -327,12 +328,11 @@ def commitments_lapse(*, user: AbstractUser, programme_year_id: int, application
             application.lapse()
             application.revision += 1
             application.save(update_fields=["status", "revision", "updated_at"])
-            AuditRecord.objects.create(
+            audit_record(
                 application=application,
                 action="grants.application.lapsed",
                 actor=user,
                 from_state=S.APPROVED,
-                to_state=S.LAPSED,
                 comment=_("Bis zur Frist für Rechnungen am %(deadline)s nichts abgerufen; freigegeben: %(amount)s")
                 % {"deadline": deadline, "amount": format_eur(amount)},
             )

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import ZERO, money
 from grants.models import CostType
-from workflows.applications.forms import DraftCharField, DraftModelChoiceField, GermanAmountField, GermanDateField
 from workflows.common.attachments import MAX_ATTACHMENT_BYTES, check_upload, clean_file_name
 from workflows.common.errors import WorkflowError
+from workflows.common.fields import DraftCharField, DraftModelChoiceField, GermanAmountField, GermanDateField
 from workflows.common.guards import MAX_TEXT
 from workflows.payouts.services import MAX_FILES, MAX_INVOICES, InvoiceInput, PayeeAddress
 

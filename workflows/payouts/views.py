@@ -32,13 +32,14 @@ from django.views.decorators.http import require_http_methods
 from budgets.models import InvoiceFile, Payout, SepaBatch
 from budgets.selectors import application_payout_remaining, payout_warnings, payouts_ready_for_batch
 from core.money import ZERO, format_eur, money
-from grants.models import Application, AuditRecord, ProgrammeYear
+from grants.models import Application, ProgrammeYear
 from grants.permissions import can_act_for, role_required
 from grants.roles import Role, has_role, user_roles
-from workflows.base_rates.views import base_rate_warning
 from workflows.common.errors import WorkflowError, form_error_add
 from workflows.common.labels import ACTION_LABELS, APPLICANT_COMMENTS, UNKNOWN_ACTION
-from workflows.payouts import budget
+from workflows.common.warnings import base_rate_warning
+from workflows.models import AuditRecord
+from workflows.payouts import budget, sepa
 from workflows.payouts import services as payouts
 from workflows.payouts.forms import (
     INVOICE_FIELDS,
@@ -56,6 +57,20 @@ from workflows.payouts.forms import (
     PayoutWithdrawForm,
     SepaBatchCreateForm,
     SepaBookForm,
+)
+from workflows.payouts.permissions import (
+    payout_can_add_file,
+    payout_can_check,
+    payout_can_reject,
+    payout_can_release,
+    payout_can_request_documents,
+    payout_can_resubmit,
+    payout_can_send_back,
+    payout_can_withdraw,
+    sepa_batch_can_book,
+    sepa_batch_can_create,
+    sepa_batch_can_download,
+    sepa_batch_can_export,
 )
 
 S = Application.Status
@@ -128,16 +143,7 @@ def _user_label(user) -> str:
 
 
 def _records(payout: Payout) -> list[AuditRecord]:
-    # The payout services write their audit records on the application, headed "Mittelabruf <number>:".
-    return list(
-        AuditRecord.objects.filter(
-            application_id=payout.application_id,
-            action__startswith="budgets.payout.",
-            comment__startswith=f"Mittelabruf {payout.number}:",
-        )
-        .select_related("actor")
-        .order_by("at", "pk")
-    )
+    return list(payout.audit_records.select_related("actor").order_by("at", "pk"))
 
 
 def _comment_body(record: AuditRecord) -> str:
@@ -174,8 +180,6 @@ def _applicant_history(payout: Payout) -> list[dict]:
 
 
 def _documents_request(payout: Payout) -> AuditRecord | None:
-    if payout.status != P.DOCUMENTS_REQUESTED:
-        return None
     records = [record for record in _records(payout) if record.action == "budgets.payout.documents_requested"]
     return records[-1] if records else None
 
@@ -304,7 +308,8 @@ def applicant_payout_new(request, pk: int):
 
 
 def _render_applicant_payout(request, payout: Payout, *, files_form=None, answer_form=None):
-    documents_request = _documents_request(payout)
+    can_resubmit = payout_can_resubmit(user=request.user, payout=payout)
+    documents_request = _documents_request(payout) if can_resubmit else None
     context = {
         "application": payout.application,
         "payout": payout,
@@ -314,7 +319,9 @@ def _render_applicant_payout(request, payout: Payout, *, files_form=None, answer
         "status_variant": PAYOUT_VARIANTS.get(payout.status, "info"),
         "documents_request": documents_request,
         "documents_request_text": _comment_body(documents_request) if documents_request else "",
-        "with_applicant": payout.status in Payout.WITH_APPLICANT,
+        "can_resubmit": can_resubmit,
+        "can_add_files": payout_can_add_file(user=request.user, payout=payout),
+        "can_withdraw": payout_can_withdraw(user=request.user, payout=payout),
         "files_form": files_form or PayoutFilesForm(prefix="belege"),
         "answer_form": answer_form or PayoutAnswerForm(prefix="antwort"),
         "any_errors": bool((files_form and files_form.errors) or (answer_form and answer_form.errors)),
@@ -380,7 +387,7 @@ def applicant_payout_detail(request, pk: int, payout_pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 def applicant_payout_withdraw(request, pk: int, payout_pk: int):
     payout = _applicant_payout_or_404(request.user, pk, payout_pk)
-    if payout.status not in Payout.WITH_APPLICANT and request.method != "POST":
+    if not payout_can_withdraw(user=request.user, payout=payout) and request.method != "POST":
         messages.info(
             request,
             _("Der Mittelabruf ist im Status »%(status)s« und kann nicht mehr zurückgezogen werden.")
@@ -452,7 +459,11 @@ def payout_queue(request):
         )
         context["to_release"] = to_release
         context["release_rows"] = [
-            {"payout": payout, "own_check": payout.checked_by_id == request.user.pk, "url": _office_payout_url(payout)}
+            {
+                "payout": payout,
+                "own_check": payout_can_release(user=request.user, payout=payout).code == "four_eyes",
+                "url": _office_payout_url(payout),
+            }
             for payout in to_release.object_list
         ]
     context["ready"] = payouts_ready_for_batch().aggregate(
@@ -471,10 +482,10 @@ def _office_forms(payout: Payout) -> dict:
 
 
 def _render_office_payout(request, payout: Payout, *, bound: dict | None = None):
-    roles = user_roles(request.user)
+    user = request.user
     forms = _office_forms(payout)
     forms.update(bound or {})
-    own_check = payout.checked_by_id == request.user.pk
+    release = payout_can_release(user=user, payout=payout)
     context = {
         "payout": payout,
         "application": payout.application,
@@ -484,11 +495,13 @@ def _render_office_payout(request, payout: Payout, *, bound: dict | None = None)
         "history": _office_history(payout),
         "status_variant": PAYOUT_VARIANTS.get(payout.status, "info"),
         "remaining": application_payout_remaining(application=payout.application),
-        "can_check": Role.CLERK in roles and payout.status == P.REQUESTED,
-        "can_reject": Role.CLERK in roles and payout.status in Payout.WITH_APPLICANT,
-        # Four-eyes: the person who checked sees a notice instead of the buttons; the service refuses anyway.
-        "can_release": Role.APPROVER in roles and payout.status == P.CHECKED and not own_check,
-        "own_check": Role.APPROVER in roles and payout.status == P.CHECKED and own_check,
+        "can_check": payout_can_check(user=user, payout=payout),
+        "can_request_documents": payout_can_request_documents(user=user, payout=payout),
+        "can_reject": payout_can_reject(user=user, payout=payout),
+        "can_release": release,
+        "can_send_back": payout_can_send_back(user=user, payout=payout),
+        # Four-eyes: the person who checked sees a notice instead of the buttons.
+        "own_check": release.code == "four_eyes",
         "any_errors": any(form.errors for form in (bound or {}).values()),
         "page_url": _office_payout_url(payout),
         **forms,
@@ -598,7 +611,7 @@ def _render_sepa(request, *, create_form=None, status: int = 200):
         "ready": ready,
         "create_form": create_form,
         "batches": _page(request, SepaBatch.objects.select_related("created_by"), "seite"),
-        "is_approver": has_role(request.user, Role.APPROVER),
+        "can_create": sepa_batch_can_create(user=request.user),
         "batch_variants": BATCH_VARIANTS,
     }
     return render(request, "workflows/payout_sepa.html", context, status=status)
@@ -634,7 +647,7 @@ def sepa_overview(request):
             )
             return _render_sepa(request, create_form=form)
         try:
-            batch = payouts.sepa_batch_create(approver=request.user, execution_date=data["execution_date"])
+            batch = sepa.sepa_batch_create(approver=request.user, execution_date=data["execution_date"])
         except WorkflowError as error:
             form_error_add(form, error)
         else:
@@ -652,7 +665,9 @@ def _render_batch(request, batch: SepaBatch, *, book_form=None):
         "batch": batch,
         "lines": batch.lines.select_related("payout__application__municipality"),
         "status_variant": BATCH_VARIANTS.get(batch.status, "info"),
-        "is_approver": has_role(request.user, Role.APPROVER),
+        "can_download": sepa_batch_can_download(user=request.user),
+        "can_export": sepa_batch_can_export(user=request.user, batch=batch),
+        "can_book": sepa_batch_can_book(user=request.user, batch=batch),
         "book_form": book_form or SepaBookForm(prefix="buchung"),
         "any_errors": bool(book_form and book_form.errors),
     }
@@ -668,10 +683,10 @@ def sepa_batch_detail(request, pk: int):
         return _render_batch(request, batch)
     action = request.POST.get("action", "")
     if action == "export":
-        if not has_role(request.user, Role.APPROVER):
+        if sepa_batch_can_export(user=request.user, batch=batch).code == "forbidden":
             raise PermissionDenied(_("SEPA-Dateien übergibt die Bewilligung an die Bank."))
         try:
-            payouts.sepa_batch_mark_exported(approver=request.user, batch_id=batch.pk)
+            sepa.sepa_batch_mark_exported(approver=request.user, batch_id=batch.pk)
         except WorkflowError as error:
             messages.error(request, error.message)
         else:
@@ -685,7 +700,7 @@ def sepa_batch_detail(request, pk: int):
         form = SepaBookForm(request.POST, prefix="buchung")
         if form.is_valid():
             try:
-                payouts.sepa_batch_book_paid(
+                sepa.sepa_batch_book_paid(
                     user=request.user, batch_id=batch.pk, value_date=form.cleaned_data["value_date"]
                 )
             except WorkflowError as error:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import GermanDecimalField
 from grants.models import CostType, ProofOfUse
-from workflows.applications.forms import (
+from workflows.common.fields import (
     MAX_AMOUNT,
     BoundedDateField,
     DraftCharField,

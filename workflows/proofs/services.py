@@ -41,15 +41,14 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from budgets.interest import InterestError, ProvisionalInterest, claim_interest, claim_interest_provisional
 from budgets.models import LedgerEntry, Payout, RefundClaim
 from budgets.selectors import application_paid_total
 from core.money import ZERO, format_eur, money
-from grants.models import Application, AuditRecord, CostType, ExpenseLine, ProofOfUse
+from grants.models import Application, CostType, ExpenseLine, ProofOfUse
 from grants.models.proof import proof_due_date
-from grants.roles import Role
 from grants.services import number_next
 from reports.models import Notice
+from workflows.common.audit import audit_proof, audit_record
 from workflows.common.errors import WorkflowError
 from workflows.common.guards import (
     MAX_TEXT,
@@ -57,16 +56,15 @@ from workflows.common.guards import (
     expect_near_period,
     german_records,
     lock_application,
-    require_applicant,
-    require_role,
 )
 from workflows.common.notices import notice_issue
 from workflows.common.notifications import notify_applicant
+from workflows.common.permissions import applicant_can_act
+from workflows.proofs.permissions import proof_can_decide, proof_can_edit, proof_can_start_review
+from workflows.proofs.selectors import WITH_PROOF, ProofFigures, proof_figures, proofs_overdue
 
 S = Application.Status
 PS = ProofOfUse.Status
-# Applications that have received a grant and owe a proof of use.
-WITH_PROOF = [S.APPROVED, S.PAID]
 REFUND_NUMBER_PREFIX = "RF"
 # The refund is due this many days after the notice (Rückforderungsbescheid).
 REFUND_DUE_DAYS = 30
@@ -86,27 +84,10 @@ class ExpenseInput:
     amount: Decimal
 
 
-@dataclass(frozen=True)
-class ProofFigures:
-    """What the clerk compares; every figure from the ledger, the decision or the proof."""
-
-    approved: Decimal
-    paid: Decimal
-    expense_total: Decimal
-    # Expenses of cost types the programme year funds.
-    eligible_total: Decimal
-    # What the municipality may keep: the recognised expenses, at most the approved amount.
-    grant_due: Decimal
-    # Paid and not covered by recognised expenses: what a refund claim would ask back.
-    refund_suggested: Decimal
-    # Approved and never paid out: released when the proof is settled.
-    unspent_commitment: Decimal
-
-
 # --- helpers -------------------------------------------------------------------------
 
 
-def _lock_proof(proof_id: int) -> ProofOfUse:
+def proof_lock(proof_id: int) -> ProofOfUse:
     """Lock the proof's application, then the proof (the lock order of this module)."""
     application_id = ProofOfUse.objects.filter(pk=proof_id).values_list("application_id", flat=True).first()
     if application_id is None:
@@ -115,18 +96,6 @@ def _lock_proof(proof_id: int) -> ProofOfUse:
     proof = ProofOfUse.objects.select_for_update().get(pk=proof_id)
     proof.application = application
     return proof
-
-
-def _expect(proof: ProofOfUse, *states: str) -> None:
-    if proof.status not in states:
-        raise WorkflowError(
-            _(
-                "Diese Aktion ist für den Verwendungsnachweis im Status »%(status)s« nicht möglich. "
-                "Bitte laden Sie die Seite neu."
-            )
-            % {"status": proof.get_status_display()},
-            code="wrong_state",
-        )
 
 
 def _expect_granted(application: Application) -> None:
@@ -145,50 +114,28 @@ def _check_revision(proof: ProofOfUse, revision: int | None) -> None:
         )
 
 
-def _save(proof: ProofOfUse, *fields: str) -> None:
+def proof_bump(proof: ProofOfUse, *fields: str) -> None:
+    """Save a proof's transition; the revision moves on so that open forms are stale."""
     proof.revision += 1
     proof.save(update_fields=["status", "revision", "updated_at", *fields])
 
 
-def _record(proof: ProofOfUse, *, action: str, actor: AbstractUser | None, from_state: str, comment: str = "") -> None:
-    """One audit record on the application for one proof transition (or reminder).
-
-    ``from_state``/``to_state`` of the record are the application's (unchanged by a
-    proof transition); the proof's own transition is named in the comment.
-    """
-    application = proof.application
-    if from_state and from_state != proof.status:
-        head = _("Verwendungsnachweis: %(before)s → %(after)s") % {
-            "before": PS(from_state).label,
-            "after": proof.get_status_display(),
-        }
-    else:
-        head = _("Verwendungsnachweis: %(status)s") % {"status": proof.get_status_display()}
-    AuditRecord.objects.create(
-        application=application,
-        action=action,
-        actor=actor,
-        from_state=application.status,
-        to_state=application.status,
-        comment=f"{head}. {comment}" if comment else head,
-    )
-
-
 def _application_transition(
-    application: Application, transition: Callable[[], None], *, action: str, actor: AbstractUser, comment: str
+    application: Application,
+    transition: Callable[[], None],
+    *,
+    proof: ProofOfUse,
+    action: str,
+    actor: AbstractUser,
+    comment: str,
 ) -> None:
-    """Complete or revoke the locked application; one audit record."""
+    """Complete or revoke the locked application because of its proof; one audit record."""
     before = application.status
     transition()
     application.revision += 1
     application.save(update_fields=["status", "revision", "updated_at"])
-    AuditRecord.objects.create(
-        application=application,
-        action=action,
-        actor=actor,
-        from_state=before,
-        to_state=application.status,
-        comment=comment,
+    audit_record(
+        application=application, proof_of_use=proof, action=action, actor=actor, from_state=before, comment=comment
     )
 
 
@@ -281,8 +228,8 @@ def _open(application: Application) -> ProofOfUse:
             period_end=application.period_end, months=application.programme_year.proof_of_use_months
         ),
     )
-    _record(
-        proof,
+    audit_proof(
+        proof=proof,
         action="grants.proof_of_use.opened",
         actor=None,
         from_state="",
@@ -296,97 +243,6 @@ def _proof_of_locked(application: Application) -> ProofOfUse | None:
 
 
 # --- reading ---------------------------------------------------------------------------
-
-
-def proof_figures(*, proof: ProofOfUse, recognised_amount: Decimal | None = None) -> ProofFigures:
-    """The figures of one proof; ``recognised_amount`` (the clerk's finding) defaults to the eligible total."""
-    application = proof.application
-    approved = money(application.approved_amount or ZERO)
-    paid = application_paid_total(application=application)
-    eligible_types = set(application.programme_year.eligible_cost_types.values_list("pk", flat=True))
-    lines = list(proof.expenses.all())
-    expense_total = money(sum((line.amount for line in lines), ZERO))
-    eligible_total = money(sum((line.amount for line in lines if line.cost_type_id in eligible_types), ZERO))
-    recognised = eligible_total if recognised_amount is None else money(recognised_amount)
-    grant_due = min(recognised, approved)
-    return ProofFigures(
-        approved=approved,
-        paid=paid,
-        expense_total=expense_total,
-        eligible_total=eligible_total,
-        grant_due=grant_due,
-        refund_suggested=max(money(paid - grant_due), ZERO),
-        unspent_commitment=max(money(approved - paid), ZERO),
-    )
-
-
-def proof_due_date_for(*, application: Application) -> datetime.date | None:
-    """The due date a proof of this application has or will have."""
-    proof = ProofOfUse.objects.filter(application=application).only("due_date").first()
-    if proof is not None:
-        return proof.due_date
-    if application.period_end is None:
-        return None
-    return proof_due_date(period_end=application.period_end, months=application.programme_year.proof_of_use_months)
-
-
-def proofs_overdue(*, today: datetime.date | None = None):
-    """Proofs not submitted by their due date, longest overdue first."""
-    today = today or timezone.localdate()
-    return (
-        ProofOfUse.objects.filter(status=PS.DUE, application__status__in=WITH_PROOF, due_date__lt=today)
-        .select_related("application__municipality")
-        .order_by("due_date", "pk")
-    )
-
-
-def proofs_to_review():
-    return (
-        ProofOfUse.objects.filter(status__in=[PS.SUBMITTED, PS.IN_REVIEW])
-        .select_related("application__municipality", "reviewer")
-        .order_by("submitted_at", "pk")
-    )
-
-
-def refund_claims_open():
-    """Claims not yet paid, the earliest payment deadline first."""
-    return (
-        RefundClaim.objects.filter(paid_on__isnull=True)
-        .select_related("application__municipality")
-        .order_by("due_on", "pk")
-    )
-
-
-def refund_claim_interest_preview(
-    *, claim: RefundClaim, today: datetime.date | None = None
-) -> ProvisionalInterest | None:
-    """The interest known so far of a claim whose interest is not recorded.
-
-    Booked while a base rate was missing: the interest up to the payment, as far as the
-    table reaches. Still open, when ``today`` is given: what has accrued if it were
-    paid today. None once the interest is recorded, or when there is nothing to show.
-    """
-    if claim.interest_amount is not None:
-        return None
-    if claim.paid_on is not None:
-        end = claim.paid_on
-    elif today is not None:
-        end = max(today, claim.arises_on)
-    else:
-        return None
-    try:
-        return claim_interest_provisional(principal=claim.amount, start=claim.arises_on, end=end)
-    except InterestError:
-        # Arose before the table begins (2002): the clerk's computation names that.
-        return None
-
-
-def refund_claims_interest_pending():
-    return (
-        RefundClaim.objects.filter(paid_on__isnull=False, interest_amount__isnull=True)
-        .select_related("application__municipality")
-        .order_by("paid_on", "pk")
-    )
 
 
 # --- opening ---------------------------------------------------------------------------
@@ -435,13 +291,13 @@ def _write(
 ) -> ProofOfUse:
     """Inside a transaction: lock, open if needed, check, replace report and expenses."""
     application = lock_application(application_id)
-    require_applicant(user, application.municipality)
+    applicant_can_act(user=user, municipality=application.municipality).require()
     proof = _proof_of_locked(application)
     if proof is None:
         _expect_granted(application)
         proof = _open(application)
     proof.application = application
-    _expect(proof, *ProofOfUse.WITH_APPLICANT)
+    proof_can_edit(user=user, proof=proof).require()
     _expect_granted(application)
     _check_revision(proof, revision)
     for expense in expenses:
@@ -484,7 +340,7 @@ def proof_save(
     expenses = _clean_expenses(expenses)
     with transaction.atomic():
         proof = _write(user=user, application_id=application_id, report=report, expenses=expenses, revision=revision)
-        _save(proof, "report")
+        proof_bump(proof, "report")
     return proof
 
 
@@ -509,10 +365,10 @@ def proof_submit(
         before = proof.status
         proof.submitted_by = user
         proof.submit()
-        _save(proof, "report", "submitted_by", "submitted_at")
+        proof_bump(proof, "report", "submitted_by", "submitted_at")
         total = money(sum((expense.amount for expense in expenses), ZERO))
-        _record(
-            proof,
+        audit_proof(
+            proof=proof,
             action="grants.proof_of_use.submitted",
             actor=user,
             from_state=before,
@@ -528,30 +384,30 @@ def proof_submit(
 
 @german_records
 def proof_start_review(*, clerk: AbstractUser, proof_id: int) -> ProofOfUse:
-    require_role(clerk, Role.CLERK)
     with transaction.atomic():
-        proof = _lock_proof(proof_id)
-        _expect(proof, PS.SUBMITTED)
+        proof = proof_lock(proof_id)
+        proof_can_start_review(user=clerk, proof=proof).require()
         proof.reviewer = clerk
         proof.start_review()
-        _save(proof, "reviewer", "review_started_at")
-        _record(proof, action="grants.proof_of_use.review_started", actor=clerk, from_state=PS.SUBMITTED)
+        proof_bump(proof, "reviewer", "review_started_at")
+        audit_proof(proof=proof, action="grants.proof_of_use.review_started", actor=clerk, from_state=PS.SUBMITTED)
     return proof
 
 
 @german_records
 def proof_return(*, clerk: AbstractUser, proof_id: int, message: str) -> ProofOfUse:
     """Send the proof back to the municipality with what is missing or wrong."""
-    require_role(clerk, Role.CLERK)
     message = clean_reason(message, what=_("was zu überarbeiten ist"))
     with transaction.atomic():
-        proof = _lock_proof(proof_id)
-        _expect(proof, PS.IN_REVIEW)
+        proof = proof_lock(proof_id)
+        proof_can_decide(user=clerk, proof=proof).require()
         proof.review_note = message
         proof.decided_by = clerk
         proof.return_for_changes()
-        _save(proof, "review_note", "decided_by", "decided_at")
-        _record(proof, action="grants.proof_of_use.returned", actor=clerk, from_state=PS.IN_REVIEW, comment=message)
+        proof_bump(proof, "review_note", "decided_by", "decided_at")
+        audit_proof(
+            proof=proof, action="grants.proof_of_use.returned", actor=clerk, from_state=PS.IN_REVIEW, comment=message
+        )
         notify_applicant(application=proof.application, event="proof_returned", message=message)
     return proof
 
@@ -578,14 +434,13 @@ def proof_accept(
     Refused when the recognised expenses do not cover what was paid: then the
     difference is claimed back (``proof_claim_refund``).
     """
-    require_role(clerk, Role.CLERK)
     note = (note or "").strip()
     if len(note) > MAX_TEXT:
         raise WorkflowError(_("Der Text ist zu lang (höchstens 10.000 Zeichen)."), code="too_long")
     with transaction.atomic():
-        proof = _lock_proof(proof_id)
+        proof = proof_lock(proof_id)
         application = proof.application
-        _expect(proof, PS.IN_REVIEW)
+        proof_can_decide(user=clerk, proof=proof).require()
         _expect_granted(application)
         _refuse_open_payouts(application)
         figures = proof_figures(proof=proof)
@@ -617,15 +472,15 @@ def proof_accept(
         proof.review_note = note
         proof.decided_by = clerk
         proof.accept()
-        _save(proof, "recognised_amount", "review_note", "decided_by", "decided_at", "closed_at")
+        proof_bump(proof, "recognised_amount", "review_note", "decided_by", "decided_at", "closed_at")
         comment = _("Anerkannt: %(recognised)s; ausgezahlt: %(paid)s") % {
             "recognised": format_eur(recognised),
             "paid": format_eur(figures.paid),
         }
         if released:
             comment += "; " + _("freigegeben: %(amount)s") % {"amount": format_eur(released)}
-        _record(
-            proof,
+        audit_proof(
+            proof=proof,
             action="grants.proof_of_use.accepted",
             actor=clerk,
             from_state=PS.IN_REVIEW,
@@ -634,6 +489,7 @@ def proof_accept(
         _application_transition(
             application,
             application.complete,
+            proof=proof,
             action="grants.application.completed",
             actor=clerk,
             comment=_("Verwendungsnachweis anerkannt."),
@@ -660,7 +516,6 @@ def proof_claim_refund(
     unspent commitment is released; the application is completed (partial) or revoked
     (the whole amount paid is claimed back).
     """
-    require_role(clerk, Role.CLERK)
     reason = clean_reason(reason, what=_("eine Begründung der Rückforderung"))
     amount = money(amount)
     today = timezone.localdate()
@@ -679,9 +534,9 @@ def proof_claim_refund(
             code="due_on",
         )
     with transaction.atomic():
-        proof = _lock_proof(proof_id)
+        proof = proof_lock(proof_id)
         application = proof.application
-        _expect(proof, PS.IN_REVIEW)
+        proof_can_decide(user=clerk, proof=proof).require()
         _expect_granted(application)
         _refuse_open_payouts(application)
         first_paid = application.payouts.filter(status=Payout.Status.PAID).aggregate(first=Min("value_date"))["first"]
@@ -727,7 +582,7 @@ def proof_claim_refund(
         proof.review_note = reason
         proof.decided_by = clerk
         proof.claim_refund()
-        _save(proof, "recognised_amount", "review_note", "decided_by", "decided_at")
+        proof_bump(proof, "recognised_amount", "review_note", "decided_by", "decided_at")
         comment = _("Rückforderung %(number)s über %(amount)s, zu zahlen bis %(due)s") % {
             "number": claim.number,
             "amount": format_eur(amount),
@@ -735,8 +590,8 @@ def proof_claim_refund(
         }
         if released:
             comment += "; " + _("freigegeben: %(amount)s") % {"amount": format_eur(released)}
-        _record(
-            proof,
+        audit_proof(
+            proof=proof,
             action="grants.proof_of_use.refund_claimed",
             actor=clerk,
             from_state=PS.IN_REVIEW,
@@ -746,6 +601,7 @@ def proof_claim_refund(
             _application_transition(
                 application,
                 application.revoke,
+                proof=proof,
                 action="grants.application.revoked",
                 actor=clerk,
                 comment=_("Vollständiger Widerruf, Rückforderung %(number)s") % {"number": claim.number},
@@ -754,6 +610,7 @@ def proof_claim_refund(
             _application_transition(
                 application,
                 application.complete,
+                proof=proof,
                 action="grants.application.completed",
                 actor=clerk,
                 comment=_("Teilweiser Widerruf, Rückforderung %(number)s") % {"number": claim.number},
@@ -774,134 +631,6 @@ def proof_claim_refund(
             },
         )
         notify_applicant(application=application, event="proof_refund_claimed")
-    return claim
-
-
-def _lock_claim(claim_id: int) -> RefundClaim:
-    """Lock application, proof, then the claim."""
-    row = RefundClaim.objects.filter(pk=claim_id).values_list("proof_id", flat=True).first()
-    if row is None:
-        raise WorkflowError(_("Die Rückforderung wurde nicht gefunden."), code="not_found")
-    proof = _lock_proof(row)
-    claim = RefundClaim.objects.select_for_update().get(pk=claim_id)
-    claim.proof = proof
-    claim.application = proof.application
-    return claim
-
-
-def _store_interest(claim: RefundClaim) -> bool:
-    """Compute and record the interest of a paid claim; False while a base rate is missing."""
-    try:
-        interest = claim_interest(principal=claim.amount, start=claim.arises_on, end=claim.paid_on)
-    except InterestError:
-        return False
-    claim.interest_amount = interest.amount
-    claim.interest_calculation = interest.calculation
-    claim.interest_computed_at = timezone.now()
-    return True
-
-
-@german_records
-def refund_book_received(*, user: AbstractUser, claim_id: int, paid_on: datetime.date) -> RefundClaim:
-    """Book the refund as received on ``paid_on``: one ledger "refund" entry, exactly once.
-
-    The interest is computed with the payment date and recorded on the claim; while the
-    Basiszinssatz of a day is not yet in the table it stays pending (see
-    ``refund_interest_compute``). A second booking is refused and changes nothing.
-    """
-    require_role(user, Role.CLERK, Role.APPROVER)
-    if paid_on > timezone.localdate():
-        raise WorkflowError(_("Der Zahlungseingang darf nicht in der Zukunft liegen."), code="paid_on")
-    with transaction.atomic():
-        claim = _lock_claim(claim_id)
-        proof, application = claim.proof, claim.application
-        if claim.paid_on is not None:
-            raise WorkflowError(
-                _("Die Rückforderung %(number)s ist bereits als am %(date)s eingegangen gebucht.")
-                % {"number": claim.number, "date": f"{claim.paid_on:%d.%m.%Y}"},
-                code="already_booked",
-            )
-        _expect(proof, PS.REFUND_CLAIMED)
-        if paid_on < claim.arises_on:
-            raise WorkflowError(
-                _("Der Zahlungseingang darf nicht vor der Entstehung des Anspruchs (%(date)s) liegen.")
-                % {"date": f"{claim.arises_on:%d.%m.%Y}"},
-                code="paid_on",
-            )
-        entry = LedgerEntry.objects.create(
-            programme_year=application.programme_year,
-            municipality=application.municipality,
-            application=application,
-            kind=LedgerEntry.Kind.REFUND,
-            amount=claim.amount,
-            booked_by=user,
-            note=f"{claim.number}, {application.file_number or ''}, Eingang {paid_on:%d.%m.%Y}",
-        )
-        claim.paid_on = paid_on
-        claim.refund_entry = entry
-        claim.booked_by = user
-        claim.booked_at = timezone.now()
-        computed = _store_interest(claim)
-        claim.save(
-            update_fields=[
-                "paid_on",
-                "refund_entry",
-                "booked_by",
-                "booked_at",
-                "interest_amount",
-                "interest_calculation",
-                "interest_computed_at",
-            ]
-        )
-        proof.mark_refunded()
-        _save(proof, "closed_at")
-        if computed:
-            interest = _("Zinsen nach § 49a Abs. 3 VwVfG: %(interest)s") % {
-                "interest": format_eur(claim.interest_amount)
-            }
-        else:
-            interest = _("Zinsen noch offen: Basiszinssatz nicht hinterlegt")
-        _record(
-            proof,
-            action="grants.proof_of_use.refunded",
-            actor=user,
-            from_state=PS.REFUND_CLAIMED,
-            comment=_("Rückforderung %(number)s: %(amount)s eingegangen am %(date)s; %(interest)s")
-            % {
-                "number": claim.number,
-                "amount": format_eur(claim.amount),
-                "date": f"{paid_on:%d.%m.%Y}",
-                "interest": interest,
-            },
-        )
-        notify_applicant(application=application, event="proof_refunded")
-    return claim
-
-
-@german_records
-def refund_interest_compute(*, user: AbstractUser, claim_id: int) -> RefundClaim:
-    """Compute the pending interest of a refund booked before its base rate was known."""
-    require_role(user, Role.CLERK, Role.APPROVER)
-    with transaction.atomic():
-        claim = _lock_claim(claim_id)
-        if claim.paid_on is None or claim.interest_amount is not None:
-            raise WorkflowError(_("Für diese Rückforderung sind keine Zinsen offen."), code="no_interest_pending")
-        try:
-            interest = claim_interest(principal=claim.amount, start=claim.arises_on, end=claim.paid_on)
-        except InterestError as error:
-            raise WorkflowError(error.message, code=error.code) from None
-        claim.interest_amount = interest.amount
-        claim.interest_calculation = interest.calculation
-        claim.interest_computed_at = timezone.now()
-        claim.save(update_fields=["interest_amount", "interest_calculation", "interest_computed_at"])
-        _record(
-            claim.proof,
-            action="budgets.refund_claim.interest_computed",
-            actor=user,
-            from_state=claim.proof.status,
-            comment=_("Rückforderung %(number)s: Zinsen %(interest)s")
-            % {"number": claim.number, "interest": format_eur(interest.amount)},
-        )
     return claim
 
 
@@ -936,7 +665,7 @@ def _remind(proof_id: int, *, field: str, action: str, event: str, comment: str)
             return None
         proof = ProofOfUse.objects.get(pk=proof_id)
         proof.application = application
-        _record(proof, action=action, actor=None, from_state=proof.status, comment=comment)
+        audit_proof(proof=proof, action=action, actor=None, from_state=proof.status, comment=comment)
         if field == "overdue_reminded_at":
             # The reminder after the deadline is a letter of record (Mahnung), not only an e-mail.
             notice_issue(application=application, kind=Notice.Kind.PROOF_OF_USE_REMINDER, user=None)

@@ -21,9 +21,10 @@ from budgets.selectors import application_paid_total
 from grants.models import Application, ProofOfUse
 from grants.permissions import can_act_for, role_required
 from grants.roles import Role
-from workflows.base_rates.views import base_rate_warning
 from workflows.common.errors import WorkflowError, form_error_add
-from workflows.proofs import services
+from workflows.common.permissions import DENIED
+from workflows.common.warnings import base_rate_warning
+from workflows.proofs import refunds, selectors, services
 from workflows.proofs.forms import (
     EXPENSE_PREFIX,
     AcceptForm,
@@ -32,6 +33,13 @@ from workflows.proofs.forms import (
     ProofForm,
     RefundClaimForm,
     ReturnForm,
+)
+from workflows.proofs.permissions import (
+    proof_can_decide,
+    proof_can_edit,
+    proof_can_start_review,
+    refund_can_book,
+    refund_can_compute_interest,
 )
 
 PS = ProofOfUse.Status
@@ -59,10 +67,11 @@ def _own_application_or_404(user, pk: int) -> Application:
 
 def _applicant_page(request, application: Application, *, form=None, formset=None):
     proof = ProofOfUse.objects.filter(application=application).select_related("refund_claim").first()
-    if proof is None and application.status not in services.WITH_PROOF:
+    if proof is None and application.status not in selectors.WITH_PROOF:
         raise Http404
-    editable = application.status in services.WITH_PROOF and (
-        proof is None or proof.status in ProofOfUse.WITH_APPLICANT
+    # Not yet opened: the municipality may start it once the grant is there.
+    editable = application.status in selectors.WITH_PROOF and (
+        proof is None or proof_can_edit(user=request.user, proof=proof).allowed
     )
     if editable and form is None:
         form = ProofForm(
@@ -73,16 +82,17 @@ def _applicant_page(request, application: Application, *, form=None, formset=Non
     context = {
         "application": application,
         "proof": proof,
-        "due_date": services.proof_due_date_for(application=application),
+        "due_date": selectors.proof_due_date_for(application=application),
         "paid": application_paid_total(application=application),
         "editable": editable,
         "form": form,
         "formset": formset,
         "expenses": [{"line": line} for line in proof.expenses.select_related("cost_type")] if proof else [],
         "claim": claim,
-        "interest_preview": services.refund_claim_interest_preview(claim=claim) if claim else None,
+        "interest_preview": selectors.refund_claim_interest_preview(claim=claim) if claim else None,
         "status_variant": STATUS_BADGES.get(proof.status, "info") if proof else "info",
         "overdue": proof.is_overdue() if proof else False,
+        "return_note": proof.review_note if proof and proof.status == PS.RETURNED else "",
     }
     return render(request, "workflows/proof_applicant.html", context)
 
@@ -135,14 +145,14 @@ clerk_only = role_required(Role.CLERK)
 def proof_office_list(request):
     today = timezone.localdate()
     overdue = [
-        {"proof": proof, "days": (today - proof.due_date).days} for proof in services.proofs_overdue(today=today)
+        {"proof": proof, "days": (today - proof.due_date).days} for proof in selectors.proofs_overdue(today=today)
     ]
-    claims = [{"claim": claim, "overdue": claim.due_on < today} for claim in services.refund_claims_open()]
+    claims = [{"claim": claim, "overdue": claim.due_on < today} for claim in selectors.refund_claims_open()]
     context = {
-        "to_review": services.proofs_to_review(),
+        "to_review": selectors.proofs_to_review(),
         "overdue": overdue,
         "claims": claims,
-        "interest_pending": services.refund_claims_interest_pending(),
+        "interest_pending": selectors.refund_claims_interest_pending(),
         **base_rate_warning(request.user),
     }
     return render(request, "workflows/proof_office_list.html", context)
@@ -158,7 +168,7 @@ def _office_proof_or_404(pk: int) -> ProofOfUse:
 
 
 def _office_page(request, proof: ProofOfUse, *, bound: dict | None = None):
-    figures = services.proof_figures(proof=proof)
+    figures = selectors.proof_figures(proof=proof)
     claim = RefundClaim.objects.filter(proof=proof).first()
     eligible = set(proof.application.programme_year.eligible_cost_types.values_list("pk", flat=True))
     forms = {
@@ -175,18 +185,25 @@ def _office_page(request, proof: ProofOfUse, *, bound: dict | None = None):
         "book_form": BookRefundForm(prefix="book"),
     }
     forms.update(bound or {})
+    user = request.user
+    can_decide = proof_can_decide(user=user, proof=proof)
+    can_book = refund_can_book(user=user, claim=claim) if claim is not None else DENIED
     # Forms shown on the page in this state; an action refused while its form is no
     # longer shown (replayed, or the state changed meanwhile) shows its error on top.
-    shown = {"book_form"} if claim is not None and claim.is_open else set()
-    if proof.status == PS.IN_REVIEW:
+    shown = {"book_form"} if can_book else set()
+    if can_decide:
         shown |= {"return_form", "accept_form", "claim_form"}
     context = {
+        "can_start_review": proof_can_start_review(user=user, proof=proof),
+        "can_decide": can_decide,
+        "can_book": can_book,
+        "can_compute_interest": (refund_can_compute_interest(user=user, claim=claim) if claim is not None else DENIED),
         "proof": proof,
         "application": proof.application,
         "figures": figures,
         "claim": claim,
         "interest_preview": (
-            services.refund_claim_interest_preview(claim=claim, today=timezone.localdate()) if claim else None
+            selectors.refund_claim_interest_preview(claim=claim, today=timezone.localdate()) if claim else None
         ),
         "expenses": [
             {"line": line, "eligible": line.cost_type_id in eligible}
@@ -251,7 +268,7 @@ def proof_office_review(request, pk: int):
         elif action == "book" and claim is not None:
             form, key = BookRefundForm(request.POST, prefix="book"), "book_form"
             if form.is_valid():
-                booked = services.refund_book_received(
+                booked = refunds.refund_book_received(
                     user=user, claim_id=claim.pk, paid_on=form.cleaned_data["paid_on"]
                 )
                 done = _("Der Zahlungseingang ist gebucht.")
@@ -264,7 +281,7 @@ def proof_office_review(request, pk: int):
                         ),
                     )
         elif action == "interest" and claim is not None:
-            services.refund_interest_compute(user=user, claim_id=claim.pk)
+            refunds.refund_interest_compute(user=user, claim_id=claim.pk)
             done = _("Die Zinsen sind berechnet.")
         else:
             messages.error(request, _("Unbekannte Aktion. Bitte laden Sie die Seite neu."))

@@ -104,6 +104,7 @@ def test_history_hides_internal_office_steps(client_for, applicant, clerk, draft
 
     services.application_submit(user=applicant, application_id=draft.pk)
     failed = EligibilityResult.objects.get(application=draft, rule="deadline", current=True)
+    factories.take(clerk, draft.pk)
     services.eligibility_override(
         clerk=clerk, application_id=draft.pk, result_id=failed.pk, reason="Interne Begründung zur Frist"
     )

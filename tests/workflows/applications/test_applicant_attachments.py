@@ -6,11 +6,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from grants.models import Application, Attachment, AuditRecord
+from grants.models import Application, Attachment
 from tests import factories
 from workflows.common import attachments
 from workflows.common.attachments import attachment_add, attachment_delete
 from workflows.common.errors import WorkflowError
+from workflows.models import AuditRecord
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"

@@ -9,9 +9,11 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from grants.models import Application, AuditRecord, CostType, EligibilityResult
+from grants.models import Application, CostType, EligibilityResult
+from tests import factories
 from tests.clock import DEADLINE_DAY, berlin
 from workflows.applications import services
+from workflows.models import AuditRecord
 
 # New drafts through the form: on a day the seed year still takes applications.
 pytestmark = pytest.mark.now(DEADLINE_DAY)
@@ -288,6 +290,7 @@ def test_answer_an_information_request(client_for, setting, clerk, django_captur
         client.post(reverse("applicant_application_new"), post_data(submit="1"))
     application = the_application()
     with django_capture_on_commit_callbacks(execute=True):
+        factories.take(clerk, application.pk)
         services.application_request_info(
             clerk=clerk, application_id=application.pk, message="Bitte senden Sie das Angebot des Moderators."
         )

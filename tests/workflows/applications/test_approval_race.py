@@ -30,6 +30,7 @@ def approve_in_parallel(applications: list[Application], approver) -> tuple[list
     def work(application_id: int) -> None:
         try:
             barrier.wait(timeout=10)
+            factories.take(approver, application_id)
             services.application_approve(approver=approver, application_id=application_id)
             with lock:
                 approved.append(application_id)

@@ -22,10 +22,9 @@ from workflows.applications.flows import (
     open_task_for,
     sync_tasks_all,
     sync_tasks_for,
-    task_check_actor,
-    task_claim,
-    task_release,
 )
+from workflows.applications.permissions import task_can_work
+from workflows.applications.services import task_claim, task_release
 from workflows.common.errors import WorkflowError
 from workflows.models import ApplicationProcess
 
@@ -155,10 +154,10 @@ def test_claim_is_a_compare_and_swap(application, clerk):
 def test_only_the_owner_may_act_and_release(application, clerk):
     other = user_with_roles("sachbearbeitung-2", Role.CLERK)
     task = sync_tasks_for(application)
-    assert task_check_actor(task=task, user=clerk) == (False, "Bitte übernehmen Sie die Aufgabe zuerst.")
+    assert tuple(task_can_work(task=task, user=clerk)) == (False, "Bitte übernehmen Sie die Aufgabe zuerst.")
     task = task_claim(user=clerk, task_id=task.pk)
-    assert task_check_actor(task=task, user=clerk) == (True, "")
-    allowed, reason = task_check_actor(task=task, user=other)
+    assert tuple(task_can_work(task=task, user=clerk)) == (True, "")
+    allowed, reason = task_can_work(task=task, user=other)
     assert not allowed
     assert "bearbeitet" in reason
     with pytest.raises(WorkflowError):

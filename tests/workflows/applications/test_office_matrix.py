@@ -9,9 +9,12 @@ import pytest
 from django.utils import timezone
 
 from budgets.models import LedgerEntry
-from grants.models import Application, AuditRecord, EligibilityResult
+from grants.models import Application, EligibilityResult
+from tests import factories
 from workflows.applications import services
+from workflows.applications.flows import sync_tasks_for
 from workflows.common.errors import WorkflowError
+from workflows.models import AuditRecord
 
 S = Application.Status
 
@@ -77,6 +80,9 @@ def test_office_action_in_status(status, action, applicant, clerk, approver, gar
     allowed_in, leads_to = ALLOWED[action]
 
     if status == allowed_in:
+        # As on the office pages: the file is in the group's queue and its task claimed.
+        sync_tasks_for(application)
+        factories.take(approver if action in ("approve", "reject", "send_back") else clerk, application.pk)
         perform(action, application, clerk=clerk, approver=approver, result=result)
         application.refresh_from_db()
         assert application.status == leads_to

@@ -365,12 +365,13 @@ def test_status_changed_behind_the_clerks_back(application, applicant, clerk, cl
     )
     assert "Diese Aktion ist im Status »zurückgezogen« nicht möglich." in response.content.decode()
 
-    # Once the tasks follow the status, the page says there is nothing left to do.
+    # Once the tasks follow the status, the page still says why, and that no task is left.
     sync_tasks_for(application, actor=applicant)
     response = client.post(
         review_url(application), {"action": "request_info", "info-message": "Bitte Angebot nachreichen."}
     )
-    assert "Zu diesem Antrag gibt es keine offene Aufgabe für Sie." in response.content.decode()
+    assert "Diese Aktion ist im Status »zurückgezogen« nicht möglich." in response.content.decode()
+    assert "Zu diesem Antrag gibt es hier keine offene Aufgabe." in response.content.decode()
 
 
 def test_override_needs_a_reason(application, clerk, client):

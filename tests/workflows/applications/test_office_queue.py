@@ -18,8 +18,9 @@ from django.utils import timezone
 from grants.models import Application, Kreis, Land, Municipality, StructuralStatus
 from grants.roles import Role
 from tests.conftest import PASSWORD
-from workflows.applications.flows import sync_tasks_for, task_claim
+from workflows.applications.flows import sync_tasks_for
 from workflows.applications.selectors import OVERDUE_AFTER_DAYS
+from workflows.applications.services import task_claim
 
 S = Application.Status
 _numbers = itertools.count(1)

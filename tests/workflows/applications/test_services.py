@@ -10,11 +10,13 @@ from django.db import IntegrityError, transaction
 
 from budgets.models import LedgerEntry
 from budgets.selectors import municipality_committed, programme_available
-from grants.models import Application, AuditRecord, EligibilityResult
+from grants.models import Application, EligibilityResult
 from grants.roles import Role
 from tests import factories
 from workflows.applications import services
+from workflows.applications.flows import sync_tasks_for
 from workflows.common.errors import AlreadyCreated, WorkflowError
+from workflows.models import AuditRecord
 
 S = Application.Status
 
@@ -128,6 +130,7 @@ def test_foreign_applicant_cannot_touch_the_application(setting, foreign_applica
 def test_information_request_and_answer(setting, clerk, django_capture_on_commit_callbacks):
     application = factories.in_review(**setting)
     with django_capture_on_commit_callbacks(execute=True):
+        factories.take(clerk, application.pk)
         services.application_request_info(
             clerk=clerk, application_id=application.pk, message="Bitte Angebot des Moderators nachreichen."
         )
@@ -149,8 +152,10 @@ def test_information_request_and_answer(setting, clerk, django_capture_on_commit
 def test_request_info_needs_a_message_and_a_clerk(setting, clerk, approver):
     application = factories.in_review(**setting)
     with pytest.raises(WorkflowError, match="Rückfrage"):
+        factories.take(clerk, application.pk)
         services.application_request_info(clerk=clerk, application_id=application.pk, message="")
     with pytest.raises(WorkflowError) as caught:
+        factories.take(approver, application.pk)
         services.application_request_info(clerk=approver, application_id=application.pk, message="Frage")
     assert caught.value.code == "forbidden"
 
@@ -159,11 +164,14 @@ def test_override_needs_a_reason_and_is_logged(setting, clerk):
     application = factories.in_review(**setting)
     failed = application.eligibility_results.get(current=True, rule="deadline")
     with pytest.raises(WorkflowError, match="Begründung"):
+        factories.take(clerk, application.pk)
         services.eligibility_override(clerk=clerk, application_id=application.pk, result_id=failed.pk, reason=" ")
     passed = application.eligibility_results.get(current=True, rule="member_active")
     with pytest.raises(WorkflowError):
+        factories.take(clerk, application.pk)
         services.eligibility_override(clerk=clerk, application_id=application.pk, result_id=passed.pk, reason="x")
 
+    factories.take(clerk, application.pk)
     services.eligibility_override(
         clerk=clerk, application_id=application.pk, result_id=failed.pk, reason="Fristverlängerung per Erlass."
     )
@@ -185,6 +193,10 @@ def test_recommendation_needs_overrides_and_at_most_the_requested_amount(setting
     }
     with pytest.raises(WorkflowError) as caught:
         services.application_recommend(**recommend)
+    assert caught.value.code == "not_claimed"
+    factories.take(clerk, application.pk)
+    with pytest.raises(WorkflowError) as caught:
+        services.application_recommend(**recommend)
     assert caught.value.code == "blocking_rules"
     factories.override_failed(application, clerk)
     with pytest.raises(WorkflowError, match="nicht übersteigen"):
@@ -202,6 +214,7 @@ def test_recommendation_needs_overrides_and_at_most_the_requested_amount(setting
 def test_approval_commits_money_and_tells_the_applicant(setting, clerk, approver, django_capture_on_commit_callbacks):
     application = factories.recommended(**setting, clerk=clerk, amount=Decimal("2000.00"))
     with django_capture_on_commit_callbacks(execute=True):
+        factories.take(approver, application.pk)
         services.application_approve(approver=approver, application_id=application.pk, reason="Einverstanden.")
 
     application.refresh_from_db()
@@ -220,8 +233,10 @@ def test_approval_commits_money_and_tells_the_applicant(setting, clerk, approver
 
 def test_double_approval_books_once(setting, clerk, approver):
     application = factories.recommended(**setting, clerk=clerk)
+    factories.take(approver, application.pk)
     services.application_approve(approver=approver, application_id=application.pk)
     with pytest.raises(WorkflowError) as caught:
+        factories.take(approver, application.pk)
         services.application_approve(approver=approver, application_id=application.pk)
     assert caught.value.code == "wrong_state"
     assert LedgerEntry.objects.filter(application=application).count() == 1
@@ -235,6 +250,7 @@ def test_four_eyes_in_the_service(setting):
             call(approver=both, application_id=application.pk, reason="selbst")
         assert caught.value.code == "four_eyes"
     with pytest.raises(WorkflowError) as caught:
+        factories.take(both, application.pk)
         services.application_reject(approver=both, application_id=application.pk, reason="selbst")
     assert caught.value.code == "four_eyes"
     assert not LedgerEntry.objects.exists()
@@ -251,8 +267,10 @@ def test_cap_of_the_municipality_is_kept(setting, clerk, approver):
         **setting, clerk=clerk, requested_amount=Decimal("3000.00"), lines=factories.moderation_lines("4")
     )
     second = factories.recommended(**setting, clerk=clerk, requested_amount=Decimal("2500.00"))
+    factories.take(approver, first.pk)
     services.application_approve(approver=approver, application_id=first.pk)
     with pytest.raises(WorkflowError) as caught:
+        factories.take(approver, second.pk)
         services.application_approve(approver=approver, application_id=second.pk)
     assert caught.value.code == "cap"
     assert "2.000,00" in caught.value.message  # what is still free
@@ -272,9 +290,11 @@ def test_budget_refusal_names_what_is_available(setting, clerk, approver, progra
         requested_amount=Decimal("3400.00"),
         lines=factories.moderation_lines("4"),
     )
+    factories.take(approver, other.pk)
     services.application_approve(approver=approver, application_id=other.pk)
     application = factories.recommended(**setting, clerk=clerk)
     with pytest.raises(WorkflowError) as caught:
+        factories.take(approver, application.pk)
         services.application_approve(approver=approver, application_id=application.pk)
     assert caught.value.code == "budget"
     assert "1.600,00" in caught.value.message
@@ -282,18 +302,23 @@ def test_budget_refusal_names_what_is_available(setting, clerk, approver, progra
 
 def test_rejection_and_send_back(setting, clerk, approver, django_capture_on_commit_callbacks):
     application = factories.recommended(**setting, clerk=clerk)
+    factories.take(approver, application.pk)
     services.application_send_back(approver=approver, application_id=application.pk, reason="Betrag prüfen.")
     application.refresh_from_db()
     assert application.status == S.IN_REVIEW
+    factories.take(clerk, application.pk)
     services.application_recommend(
         clerk=clerk, application_id=application.pk, recommendation="reject", reason="Doppelförderung festgestellt."
     )
     with pytest.raises(WorkflowError) as caught:
+        factories.take(approver, application.pk)
         services.application_approve(approver=approver, application_id=application.pk)
     assert caught.value.code == "recommendation"
     with pytest.raises(WorkflowError, match="Begründung"):
+        factories.take(approver, application.pk)
         services.application_reject(approver=approver, application_id=application.pk, reason="")
     with django_capture_on_commit_callbacks(execute=True):
+        factories.take(approver, application.pk)
         services.application_reject(approver=approver, application_id=application.pk, reason="Doppelförderung.")
     application.refresh_from_db()
     assert application.status == S.REJECTED
@@ -339,6 +364,14 @@ ALLOWED = {
     "approve": {S.RECOMMENDED},
     "reject": {S.RECOMMENDED},
     "send_back": {S.RECOMMENDED},
+}
+# The office's actions and who takes the task for them.
+OFFICE_ACTIONS = {
+    "request_info": "clerk",
+    "recommend": "clerk",
+    "approve": "approver",
+    "reject": "approver",
+    "send_back": "approver",
 }
 
 
@@ -387,6 +420,10 @@ def test_every_status_and_action(setting, clerk, approver, status, action):
         line.save()
 
     if status in ALLOWED[action]:
+        if action in OFFICE_ACTIONS:
+            # As on the office pages: the file is in the group's queue and its task claimed.
+            sync_tasks_for(application)
+            factories.take(personas[OFFICE_ACTIONS[action]], application.pk)
         _call(action, application, personas)
         application.refresh_from_db()
         assert application.status != status

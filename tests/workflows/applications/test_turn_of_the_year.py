@@ -26,7 +26,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from budgets.models import LedgerEntry
-from grants.models import Application, AuditRecord, EligibilityResult, ProgrammeYear
+from grants.models import Application, EligibilityResult, ProgrammeYear
 from reports.models import ReportExport
 from tests import factories
 from tests.clock import berlin
@@ -36,6 +36,7 @@ from tests.workflows.applications.test_office_queue import neustadt, places, str
 from workflows.applications import services
 from workflows.applications.flows import sync_tasks_for
 from workflows.common.errors import WorkflowError
+from workflows.models import AuditRecord
 
 S = Application.Status
 D = datetime.date
@@ -472,6 +473,7 @@ def test_the_annual_report_of_a_closed_year_holds_that_year_only(
     old = factories.recommended(
         applicant=applicant, municipality=municipality, programme_year=closed, clerk=clerk, amount=Decimal("2000.00")
     )
+    factories.take(approver, old.pk)
     old = services.application_approve(approver=approver, application_id=old.pk)
     LedgerEntry.objects.create(
         programme_year=closed,
@@ -491,6 +493,7 @@ def test_the_annual_report_of_a_closed_year_holds_that_year_only(
         clerk=clerk,
         amount=Decimal("900.00"),
     )
+    factories.take(approver, new.pk)
     new = services.application_approve(approver=approver, application_id=new.pk)
     LedgerEntry.objects.create(
         programme_year=current,

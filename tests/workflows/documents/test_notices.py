@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
-from grants.models import AuditRecord, LegalTextBlock, NumberSequence
+from grants.models import LegalTextBlock, NumberSequence
 from reports.models import Notice, NoticeImmutable
 from reports.selectors import add_months, municipality_letter_name
 from reports.services import notice_render
@@ -22,6 +22,7 @@ from tests import factories
 from workflows.applications import services
 from workflows.common.errors import WorkflowError
 from workflows.common.notices import notice_correct, notice_issue
+from workflows.models import AuditRecord
 
 HOSTILE_TITLE = "<font size=40>&<para>"
 
@@ -61,6 +62,7 @@ def pdf_text(notice: Notice) -> str:
 
 def approve(application, approver, capture) -> Notice:
     with capture(execute=True):
+        factories.take(approver, application.pk)
         services.application_approve(approver=approver, application_id=application.pk)
     return Notice.objects.get(application=application, kind=Notice.Kind.APPROVAL)
 
@@ -112,10 +114,12 @@ def test_rejection_issues_a_notice_with_the_reason(
     application = factories.in_review(
         applicant=applicant, municipality=gardelegen, programme_year=programme_year, clerk=clerk
     )
+    factories.take(clerk, application.pk)
     services.application_recommend(
         clerk=clerk, application_id=application.pk, recommendation="reject", reason="Nicht förderfähig."
     )
     with django_capture_on_commit_callbacks(execute=True):
+        factories.take(approver, application.pk)
         services.application_reject(
             approver=approver, application_id=application.pk, reason="Das Vorhaben liegt außerhalb des Programms."
         )
@@ -135,6 +139,7 @@ def test_a_rolled_back_approval_leaves_no_notice_and_no_used_number(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
+        factories.take(approver, recommended.pk)
         services.application_approve(approver=approver, application_id=recommended.pk)
         raise RuntimeError("Abbruch nach der Bewilligung")
     assert callbacks == []
@@ -207,6 +212,7 @@ def test_rendering_twice_changes_nothing(approved_notice, media):
 
 def test_missing_pdfs_are_rendered_by_the_command(recommended, approver):
     # Without executing the on-commit callbacks the task never ran: no PDF yet.
+    factories.take(approver, recommended.pk)
     services.application_approve(approver=approver, application_id=recommended.pk)
     notice = Notice.objects.get(application=recommended)
     assert not notice.is_rendered
@@ -239,6 +245,7 @@ def test_notices_protect_their_application_and_issuer():
 
 
 def test_the_database_refuses_a_file_without_a_full_hash(recommended, approver):
+    factories.take(approver, recommended.pk)
     services.application_approve(approver=approver, application_id=recommended.pk)
     notice = Notice.objects.get(application=recommended)
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -32,6 +32,7 @@ def notice(applicant, gardelegen, programme_year, active_members, clerk, approve
         amount=Decimal("2500.00"),
     )
     with django_capture_on_commit_callbacks(execute=True):
+        factories.take(approver, application.pk)
         services.application_approve(approver=approver, application_id=application.pk)
     return Notice.objects.get(application=application, kind=Notice.Kind.APPROVAL)
 
@@ -79,6 +80,7 @@ def test_a_notice_still_being_rendered_says_so(
     application = factories.recommended(
         applicant=applicant, municipality=gardelegen, programme_year=programme_year, clerk=clerk
     )
+    factories.take(approver, application.pk)
     services.application_approve(approver=approver, application_id=application.pk)  # no commit: no PDF yet
     notice = Notice.objects.get(application=application)
     response = client_for(applicant).get(url(notice))

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from budgets.models import LedgerEntry
 from budgets.selectors import programme_committed
-from grants.models import Application, AuditRecord
+from grants.models import Application
 from tests.builders import approved_application
+from workflows.models import AuditRecord
 from workflows.payouts import budget
 
 # serialized_rollback keeps the groups and cost types seeded by migrations.

@@ -16,12 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from budgets.models import LedgerEntry, Payout
-from grants.models import Application, AuditRecord, MembershipStatus, Municipality
+from grants.models import Application, MembershipStatus, Municipality
 from grants.services import affiliation_create
 from tests import factories
 from tests.builders import approved_application, invoice, open_payout_window, released, request
 from workflows.common.errors import WorkflowError
-from workflows.payouts import budget
+from workflows.models import AuditRecord
+from workflows.payouts import budget, sepa
 from workflows.payouts import services as payouts
 
 S = Application.Status
@@ -68,9 +69,9 @@ def browser(user) -> Client:
 def pay(application, *, applicant, clerk, approver, amount: str) -> Payout:
     """Through the services: request, check, release, batch, export, book with today's value date."""
     payout = released(application, applicant=applicant, clerk=clerk, approver=approver, amount=amount)
-    batch = payouts.sepa_batch_create(approver=approver)
-    payouts.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
-    payouts.sepa_batch_book_paid(user=approver, batch_id=batch.pk, value_date=timezone.localdate())
+    batch = sepa.sepa_batch_create(approver=approver)
+    sepa.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
+    sepa.sepa_batch_book_paid(user=approver, batch_id=batch.pk, value_date=timezone.localdate())
     return payout
 
 

@@ -9,11 +9,11 @@ import pytest
 
 from budgets.models import Payout
 from budgets.selectors import application_requested_open_total
-from grants.models import AuditRecord
 from grants.roles import Role
 from tests import factories
 from tests.builders import approved_application, invoice, open_payout_window, request
 from tests.workflows.payouts.test_sepa_race import run_in_parallel
+from workflows.models import AuditRecord
 from workflows.payouts import services as payouts
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -26,10 +26,11 @@ from budgets.selectors import (
     programme_released,
 )
 from budgets.sepa import NAMESPACE, XSD_PATH, SepaError, pain001_summary, sepa_text, validate_pain001
-from grants.models import Application, AuditRecord
+from grants.models import Application
 from tests.builders import approved_application, invoice, open_payout_window, released, request
 from workflows.common.errors import WorkflowError
-from workflows.payouts import services as payouts
+from workflows.models import AuditRecord
+from workflows.payouts import sepa
 
 P = Payout.Status
 NS = {"p": NAMESPACE}
@@ -95,7 +96,7 @@ def test_batch_is_a_valid_pain_001_001_09_whose_figures_equal_the_payouts(
     waiting = request(gardelegen_app, applicant, invoice("100.00", number="R-open"))  # not released: stays out
     tomorrow = TODAY() + datetime.timedelta(days=1)
 
-    batch = payouts.sepa_batch_create(approver=approver, execution_date=tomorrow)
+    batch = sepa.sepa_batch_create(approver=approver, execution_date=tomorrow)
 
     batch.refresh_from_db()
     assert batch.number == f"SEPA-{TODAY().year}-00001"
@@ -160,7 +161,7 @@ def test_batch_is_a_valid_pain_001_001_09_whose_figures_equal_the_payouts(
 
 
 def test_the_validator_refuses_a_file_that_breaks_the_schema(two_released, approver):
-    batch = payouts.sepa_batch_create(approver=approver)
+    batch = sepa.sepa_batch_create(approver=approver)
     broken = batch.xml_bytes.replace(b"<CtrlSum>3550.00</CtrlSum>", b"<CtrlSum>3.550,00</CtrlSum>", 1)
     with pytest.raises(SepaError) as caught:
         validate_pain001(broken)
@@ -186,14 +187,14 @@ def test_sepa_text_keeps_to_the_sepa_character_set():
 
 def test_a_payout_is_in_one_batch_only(gardelegen_app, applicant, clerk, approver):
     first = released(gardelegen_app, applicant=applicant, clerk=clerk, approver=approver, amount="1000.00")
-    batch_one = payouts.sepa_batch_create(approver=approver)
+    batch_one = sepa.sepa_batch_create(approver=approver)
 
     with pytest.raises(WorkflowError) as caught:
-        payouts.sepa_batch_create(approver=approver)
+        sepa.sepa_batch_create(approver=approver)
     assert caught.value.code == "nothing_to_batch"
 
     second = released(gardelegen_app, applicant=applicant, clerk=clerk, approver=approver, amount="500", number="R-2")
-    batch_two = payouts.sepa_batch_create(approver=approver)
+    batch_two = sepa.sepa_batch_create(approver=approver)
     assert list(batch_one.lines.values_list("payout_id", flat=True)) == [first.pk]
     assert list(batch_two.lines.values_list("payout_id", flat=True)) == [second.pk]
     assert batch_two.number.endswith("-00002")
@@ -215,14 +216,14 @@ def test_batch_needs_the_debtor_settings(settings, two_released, approver):
     settings.SEPA_DEBTOR_IBAN = ""
     del settings.SEPA_DEBTOR_TOWN
     with pytest.raises(WorkflowError) as caught:
-        payouts.sepa_batch_create(approver=approver)
+        sepa.sepa_batch_create(approver=approver)
     assert caught.value.code == "sepa_config"
     assert "SEPA_DEBTOR_IBAN" in caught.value.message and "SEPA_DEBTOR_TOWN" in caught.value.message
 
     settings.SEPA_DEBTOR_IBAN = "DE89370400440532013001"
     settings.SEPA_DEBTOR_TOWN = "Berlin"
     with pytest.raises(WorkflowError) as caught:
-        payouts.sepa_batch_create(approver=approver)
+        sepa.sepa_batch_create(approver=approver)
     assert caught.value.code == "sepa_config"
     assert "IBAN ist ungültig" in caught.value.message
     assert not SepaBatch.objects.exists()
@@ -230,10 +231,10 @@ def test_batch_needs_the_debtor_settings(settings, two_released, approver):
 
 def test_batch_refusals(two_released, approver, clerk):
     with pytest.raises(WorkflowError) as caught:
-        payouts.sepa_batch_create(approver=clerk)
+        sepa.sepa_batch_create(approver=clerk)
     assert caught.value.code == "forbidden"
     with pytest.raises(WorkflowError) as caught:
-        payouts.sepa_batch_create(approver=approver, execution_date=TODAY() - datetime.timedelta(days=1))
+        sepa.sepa_batch_create(approver=approver, execution_date=TODAY() - datetime.timedelta(days=1))
     assert caught.value.code == "execution_date"
     assert not SepaBatch.objects.exists()
 
@@ -243,28 +244,28 @@ def test_batch_refusals(two_released, approver, clerk):
 
 def test_export_then_book_paid_exactly_once(two_released, gardelegen_app, bindlach_app, clerk, approver, controller):
     programme_year = gardelegen_app.programme_year
-    batch = payouts.sepa_batch_create(approver=approver)
+    batch = sepa.sepa_batch_create(approver=approver)
 
     with pytest.raises(WorkflowError) as caught:
-        payouts.sepa_batch_book_paid(user=clerk, batch_id=batch.pk, value_date=TODAY())
+        sepa.sepa_batch_book_paid(user=clerk, batch_id=batch.pk, value_date=TODAY())
     assert caught.value.code == "wrong_state"
 
-    batch = payouts.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
+    batch = sepa.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
     assert (batch.status, batch.exported_by) == (SepaBatch.Status.EXPORTED, approver)
     assert set(Payout.objects.values_list("status", flat=True)) == {P.EXPORTED}
     with pytest.raises(WorkflowError) as caught:
-        payouts.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
+        sepa.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
     assert caught.value.code == "wrong_state"
     assert programme_payouts_in_transit(programme_year=programme_year) == Decimal("3550.00")
 
     with pytest.raises(WorkflowError) as caught:
-        payouts.sepa_batch_book_paid(user=controller, batch_id=batch.pk, value_date=TODAY())
+        sepa.sepa_batch_book_paid(user=controller, batch_id=batch.pk, value_date=TODAY())
     assert caught.value.code == "forbidden"
     with pytest.raises(WorkflowError) as caught:
-        payouts.sepa_batch_book_paid(user=clerk, batch_id=batch.pk, value_date=TODAY() + datetime.timedelta(days=1))
+        sepa.sepa_batch_book_paid(user=clerk, batch_id=batch.pk, value_date=TODAY() + datetime.timedelta(days=1))
     assert caught.value.code == "value_date"
 
-    batch = payouts.sepa_batch_book_paid(user=clerk, batch_id=batch.pk, value_date=TODAY())
+    batch = sepa.sepa_batch_book_paid(user=clerk, batch_id=batch.pk, value_date=TODAY())
 
     batch.refresh_from_db()
     assert (batch.status, batch.value_date, batch.booked_by) == (SepaBatch.Status.BOOKED, TODAY(), clerk)
@@ -289,7 +290,7 @@ def test_export_then_book_paid_exactly_once(two_released, gardelegen_app, bindla
 
     # A replay has no second effect.
     with pytest.raises(WorkflowError) as caught:
-        payouts.sepa_batch_book_paid(user=clerk, batch_id=batch.pk, value_date=TODAY())
+        sepa.sepa_batch_book_paid(user=clerk, batch_id=batch.pk, value_date=TODAY())
     assert caught.value.code == "already_booked"
     assert "bereits" in caught.value.message
     assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYOUT).count() == 2
@@ -319,9 +320,9 @@ def test_export_then_book_paid_exactly_once(two_released, gardelegen_app, bindla
 def test_application_is_paid_when_the_last_payout_is_booked(gardelegen_app, applicant, clerk, approver):
     def pay(amount: str, number: str) -> None:
         released(gardelegen_app, applicant=applicant, clerk=clerk, approver=approver, amount=amount, number=number)
-        batch = payouts.sepa_batch_create(approver=approver)
-        payouts.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
-        payouts.sepa_batch_book_paid(user=approver, batch_id=batch.pk, value_date=TODAY())
+        batch = sepa.sepa_batch_create(approver=approver)
+        sepa.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
+        sepa.sepa_batch_book_paid(user=approver, batch_id=batch.pk, value_date=TODAY())
 
     pay("1000.00", "R-1")
     gardelegen_app.refresh_from_db()

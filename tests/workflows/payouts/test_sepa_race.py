@@ -15,6 +15,7 @@ from budgets.models import LedgerEntry, Payout, SepaBatch, SepaBatchLine
 from budgets.selectors import payouts_ready_for_batch, programme_paid
 from core.errors import DomainError
 from tests.builders import approved_application, invoice, open_payout_window, released, request
+from workflows.payouts import sepa
 from workflows.payouts import services as payouts
 
 # serialized_rollback keeps the groups and cost types seeded by migrations.
@@ -84,7 +85,7 @@ def released_payouts(
 
 
 def test_parallel_batch_creation_puts_each_payout_into_one_batch(released_payouts, approver):
-    batches, refused = run_in_parallel([lambda: payouts.sepa_batch_create(approver=approver)] * 3)
+    batches, refused = run_in_parallel([lambda: sepa.sepa_batch_create(approver=approver)] * 3)
 
     assert len(batches) == 1
     assert refused == ["nothing_to_batch", "nothing_to_batch"]
@@ -95,7 +96,7 @@ def test_parallel_batch_creation_puts_each_payout_into_one_batch(released_payout
 
 
 def test_batch_creation_racing_a_release_never_doubles_or_loses_a_payout(released_payouts, applicant, clerk, approver):
-    payouts.sepa_batch_create(approver=approver)
+    sepa.sepa_batch_create(approver=approver)
     application = released_payouts[0].application
     late = [
         released(application, applicant=applicant, clerk=clerk, approver=approver, amount="10.00", number=f"L-{i}")
@@ -106,8 +107,8 @@ def test_batch_creation_racing_a_release_never_doubles_or_loses_a_payout(release
 
     results, refused = run_in_parallel(
         [
-            lambda: payouts.sepa_batch_create(approver=approver),
-            lambda: payouts.sepa_batch_create(approver=approver),
+            lambda: sepa.sepa_batch_create(approver=approver),
+            lambda: sepa.sepa_batch_create(approver=approver),
             lambda: payouts.payout_release(approver=approver, payout_id=checked.pk),
         ]
     )
@@ -127,12 +128,12 @@ def test_batch_creation_racing_a_release_never_doubles_or_loses_a_payout(release
 
 
 def test_parallel_booking_of_one_batch_books_once(released_payouts, clerk, approver):
-    batch = payouts.sepa_batch_create(approver=approver)
-    payouts.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
+    batch = sepa.sepa_batch_create(approver=approver)
+    sepa.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
     today = timezone.localdate()
 
     booked, refused = run_in_parallel(
-        [lambda: payouts.sepa_batch_book_paid(user=clerk, batch_id=batch.pk, value_date=today)] * 3
+        [lambda: sepa.sepa_batch_book_paid(user=clerk, batch_id=batch.pk, value_date=today)] * 3
     )
 
     assert len(booked) == 1

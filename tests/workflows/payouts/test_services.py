@@ -21,11 +21,12 @@ from budgets.selectors import (
     application_requested_open_total,
     payout_warnings,
 )
-from grants.models import Application, AuditRecord, CostType
+from grants.models import Application, CostType
 from grants.roles import Role
 from tests import factories
 from tests.builders import ADDRESS, PDF, approved_application, invoice, open_payout_window, pdf, request
 from workflows.common.errors import WorkflowError
+from workflows.models import AuditRecord
 from workflows.payouts import services as payouts
 from workflows.payouts.services import PayeeAddress
 

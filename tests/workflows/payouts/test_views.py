@@ -22,6 +22,7 @@ from grants.models import Application, CostType
 from grants.roles import Role
 from tests import factories
 from tests.builders import PDF, approved_application, invoice, open_payout_window, pdf, released, request
+from workflows.payouts import sepa
 from workflows.payouts import services as payouts
 
 P = Payout.Status
@@ -355,7 +356,7 @@ def test_controller_gets_403_on_payout_actions_and_applicants_on_office_pages(
     approved, applicant, clerk, approver, controller
 ):
     payout = released(approved, applicant=applicant, clerk=clerk, approver=approver, amount="1000.00")
-    batch = payouts.sepa_batch_create(approver=approver)
+    batch = sepa.sepa_batch_create(approver=approver)
     controlling = browser(controller)
     municipality = browser(applicant)
     office_pages = [
@@ -499,8 +500,8 @@ def test_bad_office_input_is_explained(approved, applicant, clerk, approver):
     assert response.status_code == 200 and "Vergangenheit" in response.content.decode()
     assert not SepaBatch.objects.exists()
 
-    batch = payouts.sepa_batch_create(approver=approver)
-    payouts.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
+    batch = sepa.sepa_batch_create(approver=approver)
+    sepa.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
     batch_url = reverse("sepa_batch_detail", kwargs={"pk": batch.pk})
     for typed, message in [
         ("31.02.2026", "Den 31.02.2026 gibt es nicht"),

@@ -12,10 +12,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from budgets.models import LedgerEntry, RefundClaim
-from grants.models import AuditRecord, ProofOfUse
+from grants.models import ProofOfUse
 from tests.builders import approved_application, expense, in_review, open_payout_window, pay
 from tests.clock import berlin
 from tests.workflows.payouts.test_sepa_race import run_in_parallel
+from workflows.models import AuditRecord
+from workflows.proofs import refunds
 from workflows.proofs import services as proofs
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -53,7 +55,7 @@ def test_the_same_refund_booked_twice_in_parallel_is_booked_once(partly_paid, ap
 
     booked, refused = run_in_parallel(
         [
-            lambda user=user: proofs.refund_book_received(
+            lambda user=user: refunds.refund_book_received(
                 user=user, claim_id=claim.pk, paid_on=datetime.date(2026, 4, 1)
             )
             for user in (clerk, approver)

@@ -11,8 +11,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from grants.models import AuditRecord, ProofOfUse
+from grants.models import ProofOfUse
 from tests.builders import approved_application, open_payout_window, submitted
+from workflows.models import AuditRecord
 from workflows.proofs import services as proofs
 
 TODAY = timezone.localdate
@@ -41,6 +42,7 @@ def set_due(application, days_from_today: int) -> None:
 
 def test_the_command_opens_missing_proofs_and_sends_nothing_early(approved, django_capture_on_commit_callbacks):
     # As for applications approved before proofs were opened at approval.
+    AuditRecord.objects.filter(proof_of_use__application=approved).delete()
     ProofOfUse.objects.filter(application=approved).delete()
     output = run(django_capture_on_commit_callbacks)
     proof = ProofOfUse.objects.get(application=approved)

@@ -23,11 +23,13 @@ from budgets.selectors import (
     programme_refunded,
     programme_released,
 )
-from grants.models import Application, AuditRecord, CostType, ProofOfUse
+from grants.models import Application, CostType, ProofOfUse
 from grants.models.proof import add_months, proof_due_date
 from tests.builders import approved_application, expense, in_review, open_payout_window, pay, released, submitted
 from tests.clock import berlin
 from workflows.common.errors import WorkflowError
+from workflows.models import AuditRecord
+from workflows.proofs import refunds, selectors
 from workflows.proofs import services as proofs
 
 D = Decimal
@@ -292,7 +294,7 @@ def test_accept_is_refused_when_the_expenses_do_not_cover_the_payouts(partly_pai
         proofs.proof_accept(clerk=clerk, proof_id=proof.pk)
     assert caught.value.code == "refund_needed"
     assert "200,00" in caught.value.message
-    figures = proofs.proof_figures(proof=proof)
+    figures = selectors.proof_figures(proof=proof)
     assert (figures.expense_total, figures.eligible_total, figures.refund_suggested) == (
         D("1100.00"),
         D("800.00"),
@@ -369,7 +371,7 @@ def test_refund_claim_path_with_ledger_sums_equal_to_the_figures(
     #   200 × 6.27 × 30 / 36500 = 1.03068… → 1.03
     clock.move_to(berlin(2026, 4, 2, 10))
     with django_capture_on_commit_callbacks(execute=True):
-        claim = proofs.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=datetime.date(2026, 4, 1))
+        claim = refunds.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=datetime.date(2026, 4, 1))
     claim.refresh_from_db()
     proof.refresh_from_db()
     assert claim.paid_on == datetime.date(2026, 4, 1)
@@ -398,7 +400,7 @@ def test_refund_claim_path_with_ledger_sums_equal_to_the_figures(
 
     # Replay: refused, and no second effect.
     with pytest.raises(WorkflowError) as caught:
-        proofs.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=datetime.date(2026, 4, 1))
+        refunds.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=datetime.date(2026, 4, 1))
     assert caught.value.code == "already_booked"
     assert LedgerEntry.objects.filter(application=partly_paid, kind="refund").count() == 1
     assert actions(partly_paid)[-3:] == [
@@ -421,7 +423,7 @@ def test_full_revocation_revokes_the_application(partly_paid, applicant, clerk, 
     assert partly_paid.status == S.REVOKED
     revoked = AuditRecord.objects.get(application=partly_paid, action="grants.application.revoked")
     assert (revoked.from_state, revoked.to_state) == ("approved", "revoked")
-    proofs.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=TODAY())
+    refunds.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=TODAY())
     partly_paid.refresh_from_db()
     assert partly_paid.status == S.REVOKED
     assert municipality_committed(programme_year=programme_year, municipality=gardelegen) == D("0.00")
@@ -455,13 +457,13 @@ def test_refund_booking_refusals(partly_paid, applicant, clerk, controller, cloc
         clerk=clerk, proof_id=proof.pk, amount=D("10.00"), reason="x", arises_on=datetime.date(2026, 3, 2)
     )
     with pytest.raises(WorkflowError) as caught:
-        proofs.refund_book_received(user=controller, claim_id=claim.pk, paid_on=datetime.date(2026, 3, 3))
+        refunds.refund_book_received(user=controller, claim_id=claim.pk, paid_on=datetime.date(2026, 3, 3))
     assert caught.value.code == "forbidden"
     with pytest.raises(WorkflowError) as caught:
-        proofs.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=datetime.date(2026, 3, 1))
+        refunds.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=datetime.date(2026, 3, 1))
     assert caught.value.code == "paid_on"
     with pytest.raises(WorkflowError) as caught:
-        proofs.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=TODAY() + datetime.timedelta(days=1))
+        refunds.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=TODAY() + datetime.timedelta(days=1))
     assert caught.value.code == "paid_on"
     assert not LedgerEntry.objects.filter(kind="refund").exists()
 
@@ -473,7 +475,7 @@ def test_paid_on_the_day_the_claim_arose_bears_no_interest(partly_paid, applican
     claim = proofs.proof_claim_refund(
         clerk=clerk, proof_id=proof.pk, amount=D("10.00"), reason="x", arises_on=datetime.date(2026, 3, 2)
     )
-    claim = proofs.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=datetime.date(2026, 3, 2))
+    claim = refunds.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=datetime.date(2026, 3, 2))
     assert claim.interest_amount == D("0.00")
 
 
@@ -486,22 +488,22 @@ def test_interest_stays_pending_until_the_base_rate_is_loaded(partly_paid, appli
         clerk=clerk, proof_id=proof.pk, amount=D("1000.00"), reason="x", arises_on=datetime.date(2025, 12, 1)
     )
     clock.move_to(berlin(2026, 1, 15, 10))
-    claim = proofs.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=datetime.date(2026, 1, 15))
+    claim = refunds.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=datetime.date(2026, 1, 15))
     claim.refresh_from_db()
     # The money is in the ledger at once; only the interest waits.
     assert claim.refund_entry is not None
     assert claim.interest_amount is None
     assert claim.interest_pending
     with pytest.raises(WorkflowError) as caught:
-        proofs.refund_interest_compute(user=clerk, claim_id=claim.pk)
+        refunds.refund_interest_compute(user=clerk, claim_id=claim.pk)
     assert caught.value.code == "base_rate_missing"
 
     BaseRate.objects.create(valid_from=datetime.date(2026, 1, 1), rate=D("1.27"))
-    claim = proofs.refund_interest_compute(user=clerk, claim_id=claim.pk)
+    claim = refunds.refund_interest_compute(user=clerk, claim_id=claim.pk)
     # 01.12.2025–14.01.2026: 31 + 14 = 45 days at 1.27 + 5 = 6.27 %:
     #   1000 × 6.27 × 45 / 36500 = 7.73013… → 7.73
     assert claim.interest_amount == D("7.73")
     with pytest.raises(WorkflowError) as caught:
-        proofs.refund_interest_compute(user=clerk, claim_id=claim.pk)
+        refunds.refund_interest_compute(user=clerk, claim_id=claim.pk)
     assert caught.value.code == "no_interest_pending"
     assert AuditRecord.objects.filter(action="budgets.refund_claim.interest_computed").count() == 1

@@ -17,6 +17,7 @@ from budgets.models import BaseRate, LedgerEntry, RefundClaim
 from grants.models import Application, CostType, ExpenseLine, ProofOfUse
 from tests.builders import approved_application, in_review, open_payout_window, pay, submitted
 from tests.clock import berlin
+from workflows.proofs import refunds
 from workflows.proofs import services as proofs
 
 PS = ProofOfUse.Status
@@ -288,7 +289,7 @@ def test_interest_not_yet_computable_is_shown_as_provisional_with_its_days(
     # Paid on 01.10.2026, booked on 25.11.2026: the rate from 01.07.2026 is not in the table.
     #   02.03.–30.06.2026: 30 + 30 + 31 + 30 = 121 days at 6.27 %: 200 × 6.27 × 121 / 36500 = 4.15709… → 4.16
     clock.move_to(berlin(2026, 11, 25, 10))
-    claim = proofs.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=datetime.date(2026, 10, 1))
+    claim = refunds.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=datetime.date(2026, 10, 1))
     assert claim.interest_pending
     provisional = (
         "vorläufig 4,16\u00a0€ für 121 Zinstage vom 02.03.2026 bis 30.06.2026; "

@@ -39,8 +39,9 @@ from grants.models import Application, CostType, LegalTextBlock, Municipality, P
 from grants.roles import Role
 from grants.services import affiliation_create
 from workflows.applications import services
-from workflows.payouts import budget
+from workflows.payouts import budget, sepa
 from workflows.payouts import services as payouts
+from workflows.proofs import refunds
 from workflows.proofs import services as proofs
 
 DEMO_PASSWORD = "Demo-Passwort-2026"
@@ -274,8 +275,18 @@ class Command(BaseCommand):
         applicant = application.created_by
         return services.application_submit(user=applicant, application_id=application.pk)
 
+    def _claim(self, user, application: Application) -> None:
+        """Take the file's task from the queue first, as the office does on its pages."""
+        services.application_claim(user=user, application_id=application.pk)
+
+    def _approve(self, application: Application) -> Application:
+        _clerk, approver = self._staff()
+        self._claim(approver, application)
+        return services.application_approve(approver=approver, application_id=application.pk)
+
     def _recommend(self, application: Application) -> Application:
         clerk, _approver = self._staff()
+        self._claim(clerk, application)
         for result in application.eligibility_results.filter(current=True, outcome="failed"):
             services.eligibility_override(
                 clerk=clerk, application_id=application.pk, result_id=result.pk, reason="Demodaten: Ausnahme."
@@ -326,6 +337,7 @@ class Command(BaseCommand):
             if target == "in_review":
                 continue
             if target == "info_requested":
+                self._claim(clerk, application)
                 services.application_request_info(
                     clerk=clerk,
                     application_id=application.pk,
@@ -333,12 +345,14 @@ class Command(BaseCommand):
                 )
                 continue
             if target == "rejected":
+                self._claim(clerk, application)
                 services.application_recommend(
                     clerk=clerk,
                     application_id=application.pk,
                     recommendation=Application.Recommendation.REJECT,
                     reason="Kein Bezug zum demografischen Wandel erkennbar.",
                 )
+                self._claim(approver, application)
                 services.application_reject(
                     approver=approver,
                     application_id=application.pk,
@@ -348,7 +362,7 @@ class Command(BaseCommand):
             application = self._recommend(application)
             if target == "recommended":
                 continue
-            application = services.application_approve(approver=approver, application_id=application.pk)
+            application = self._approve(application)
             if target in ("payout_requested", "payout_released"):
                 payout = self._request_payout(
                     application, invoice_day=today, amount=money(application.approved_amount / 2)
@@ -375,7 +389,7 @@ class Command(BaseCommand):
             with at(berlin(day(2, 10 + index))):
                 application = self._recommend(application)
             with at(berlin(day(2, 17 + index))):
-                files[story] = services.application_approve(approver=approver, application_id=application.pk)
+                files[story] = self._approve(application)
 
         # Payouts in July, paid in one SEPA batch with the bank's value date.
         for story in ("completed", "refunded", "overdue"):
@@ -387,10 +401,10 @@ class Command(BaseCommand):
             with at(berlin(day(7, 6))):
                 payouts.payout_release(approver=approver, payout_id=payout.pk)
         with at(berlin(day(7, 7))):
-            batch = payouts.sepa_batch_create(approver=approver, execution_date=day(7, 8))
-            payouts.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
+            batch = sepa.sepa_batch_create(approver=approver, execution_date=day(7, 8))
+            sepa.sepa_batch_mark_exported(approver=approver, batch_id=batch.pk)
         with at(berlin(day(7, 9))):
-            payouts.sepa_batch_book_paid(user=approver, batch_id=batch.pk, value_date=day(7, 8))
+            sepa.sepa_batch_book_paid(user=approver, batch_id=batch.pk, value_date=day(7, 8))
 
         # Proofs of use in September: one accepted, one with a refund claim paid in November.
         for story, spent in (("completed", None), ("refunded", Decimal("1700.00"))):
@@ -424,7 +438,7 @@ class Command(BaseCommand):
                     arises_on=day(9, 8),
                 )
             with at(berlin(day(10, 20))):
-                proofs.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=day(10, 19))
+                refunds.refund_book_received(user=clerk, claim_id=claim.pk, paid_on=day(10, 19))
 
         # Nobody called the money of the last one by the invoice deadline.
         lapsing = files["lapsed"]

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from core.admin import ReadOnlyAdmin
+from workflows.models import AuditRecord
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "application", "payout", "proof_of_use", "actor", "from_state", "to_state"]
+    list_filter = ["action"]
+    search_fields = ["application__file_number", "payout__number", "action", "comment"]
+    list_select_related = ["application", "payout", "proof_of_use", "actor"]
