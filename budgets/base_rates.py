@@ -34,10 +34,10 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from budgets.errors import InterestError
 from budgets.interest import (
     RATE_MAX,
     RATE_MIN,
-    InterestError,
     half_year_end,
     half_year_start,
     is_half_year_start,

@@ -31,8 +31,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from budgets.errors import InterestError
 from budgets.models import BaseRate
-from core.errors import DomainError
 from core.money import format_eur, format_percent, money
 
 RATES_FILE = Path(__file__).resolve().parent / "data" / "basiszinssatz.csv"
@@ -48,10 +48,6 @@ RATE_MAX = Decimal("20.00")
 BUNDESBANK_SOURCE = "Deutsche Bundesbank, Basiszinssatz nach § 247 BGB"
 
 Rates = list[tuple[datetime.date, Decimal]]
-
-
-class InterestError(DomainError):
-    """Interest cannot be computed (for example: the Basiszinssatz of a day is not known)."""
 
 
 @dataclass(frozen=True)

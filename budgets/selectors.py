@@ -41,19 +41,30 @@ def municipality_committed(*, programme_year: ProgrammeYear, municipality: Munic
 
 
 def municipality_remaining_cap(*, programme_year: ProgrammeYear, municipality: Municipality) -> Decimal:
+    """What the municipality may still be granted this year: the cap check of every approval."""
     return money(
         programme_year.cap_per_municipality
         - municipality_committed(programme_year=programme_year, municipality=municipality)
     )
 
 
+def _totals(programme_year: ProgrammeYear) -> dict:
+    # Read afresh: the object in hand may predate bookings of this transaction (or another's).
+    return ProgrammeYear.objects.filter(pk=programme_year.pk).values(
+        "budget", "committed_total", "released_total", "refunded_total", "paid_total"
+    )[0]
+
+
 def programme_committed(*, programme_year: ProgrammeYear) -> Decimal:
-    return _committed_net(LedgerEntry.objects.filter(programme_year=programme_year))
+    """Approved minus released and refunded in the year, from its running totals (``budgets.ledger``)."""
+    totals = _totals(programme_year)
+    return money(totals["committed_total"] - totals["released_total"] - totals["refunded_total"])
 
 
 def programme_available(*, programme_year: ProgrammeYear) -> Decimal:
-    """Budget not yet bound by commitments."""
-    return money(programme_year.budget - programme_committed(programme_year=programme_year))
+    """Budget not yet bound by commitments: the budget check of every approval."""
+    totals = _totals(programme_year)
+    return money(totals["budget"] - (totals["committed_total"] - totals["released_total"] - totals["refunded_total"]))
 
 
 # --- payouts ------------------------------------------------------------------------------
@@ -65,18 +76,18 @@ def programme_available(*, programme_year: ProgrammeYear) -> Decimal:
 
 
 def programme_paid(*, programme_year: ProgrammeYear) -> Decimal:
-    """Paid out in the year: the sum of the ledger's payout entries."""
-    return _ledger_sum(LedgerEntry.objects.filter(programme_year=programme_year), Kind.PAYOUT)
+    """Paid out in the year: the total of the ledger's payout entries."""
+    return money(_totals(programme_year)["paid_total"])
 
 
 def programme_released(*, programme_year: ProgrammeYear) -> Decimal:
     """Commitments given back to the budget in the year (ledger kind "release")."""
-    return _ledger_sum(LedgerEntry.objects.filter(programme_year=programme_year), Kind.RELEASE)
+    return money(_totals(programme_year)["released_total"])
 
 
 def programme_refunded(*, programme_year: ProgrammeYear) -> Decimal:
     """Refunds received in the year (ledger kind "refund")."""
-    return _ledger_sum(LedgerEntry.objects.filter(programme_year=programme_year), Kind.REFUND)
+    return money(_totals(programme_year)["refunded_total"])
 
 
 def application_paid_total(*, application: Application) -> Decimal:

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from sepaxml import SepaTransfer
 
-from core.errors import DomainError
+from budgets.errors import SepaError
 from core.money import money
 
 SCHEMA = "pain.001.001.09"
@@ -40,10 +40,6 @@ CURRENCY = "EUR"
 # The EPC's basic Latin character set for SEPA; anything else may be refused by a bank.
 _NOT_SEPA = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "&": "+"})
-
-
-class SepaError(DomainError):
-    """A SEPA file could not be written or does not match the schema."""
 
 
 @dataclass(frozen=True)

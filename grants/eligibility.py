@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.money import ZERO, format_eur, money
 
@@ -68,7 +69,7 @@ class RuleResult:
 @dataclass(frozen=True)
 class Rule:
     code: str
-    label: str
+    label: str  # lazy: shown in the reader's language
     check: Callable[[ApplicationFacts, YearRules], RuleResult] = field(repr=False)
 
 
@@ -218,14 +219,14 @@ def rule_amount(facts: ApplicationFacts, rules: YearRules) -> RuleResult:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("member_active", "Aktives Mitglied", rule_member_active),
-    Rule("within_cap", "Höchstbetrag je Kommune", rule_within_cap),
-    Rule("cost_types", "Förderfähige Kostenarten", rule_cost_types),
-    Rule("day_rate", "Tagessatz", rule_day_rate),
-    Rule("no_early_start", "Kein vorzeitiger Beginn", rule_no_early_start),
-    Rule("deadline", "Antragsfrist", rule_deadline),
-    Rule("period_in_year", "Zeitraum im Programmjahr", rule_period_in_year),
-    Rule("amount", "Betrag", rule_amount),
+    Rule("member_active", gettext_lazy("Aktives Mitglied"), rule_member_active),
+    Rule("within_cap", gettext_lazy("Höchstbetrag je Kommune"), rule_within_cap),
+    Rule("cost_types", gettext_lazy("Förderfähige Kostenarten"), rule_cost_types),
+    Rule("day_rate", gettext_lazy("Tagessatz"), rule_day_rate),
+    Rule("no_early_start", gettext_lazy("Kein vorzeitiger Beginn"), rule_no_early_start),
+    Rule("deadline", gettext_lazy("Antragsfrist"), rule_deadline),
+    Rule("period_in_year", gettext_lazy("Zeitraum im Programmjahr"), rule_period_in_year),
+    Rule("amount", gettext_lazy("Betrag"), rule_amount),
 )
 RULE_LABELS = {rule.code: rule.label for rule in RULES}
 

@@ -30,6 +30,9 @@ class CostType(models.Model):
         return self.name
 
 
+LEDGER_TOTAL_FIELDS = ("committed_total", "released_total", "refunded_total", "paid_total")
+
+
 class ProgrammeYear(models.Model):
     """A calendar year of the programme with its rules as data, never as code."""
 
@@ -65,6 +68,22 @@ class ProgrammeYear(models.Model):
     )
     payout_window_start = models.DateField(_("Mittelabruf möglich ab"))
     payout_window_end = models.DateField(_("Mittelabruf möglich bis"))
+    # Running totals of the year's ledger, moved by ``budgets.ledger.ledger_book`` in the
+    # booking's own transaction; so the budget check of an approval reads one row instead
+    # of summing the whole year's ledger. ``budgets.ledger.ledger_totals_differences``
+    # compares them with the ledger.
+    committed_total = models.DecimalField(
+        _("Summe der Bindungen"), max_digits=14, decimal_places=2, default=Decimal("0.00"), editable=False
+    )
+    released_total = models.DecimalField(
+        _("Summe der Freigaben"), max_digits=14, decimal_places=2, default=Decimal("0.00"), editable=False
+    )
+    refunded_total = models.DecimalField(
+        _("Summe der Rückzahlungen"), max_digits=14, decimal_places=2, default=Decimal("0.00"), editable=False
+    )
+    paid_total = models.DecimalField(
+        _("Summe der Auszahlungen"), max_digits=14, decimal_places=2, default=Decimal("0.00"), editable=False
+    )
     rule_set_version = models.CharField(
         _("Version des Regelwerks"),
         max_length=30,
@@ -98,6 +117,18 @@ class ProgrammeYear(models.Model):
     @property
     def last_day(self) -> datetime.date:
         return datetime.date(self.year, 12, 31)
+
+    def save(self, *args, **kwargs):
+        # The running totals move only by UPDATE … SET total = total + amount
+        # (budgets.ledger). A whole-row save of an object loaded earlier (the admin's
+        # form, a script) would write back stale totals, so it leaves them out.
+        if self.pk is not None and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in LEDGER_TOTAL_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -1,4 +1,4 @@
-"""Budget figures are sums over the append-only ledger."""
+"""Budget figures: sums over the append-only ledger, the year's from its running totals."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from budgets.models import LedgerEntry
+from budgets.ledger import ledger_book
 from budgets.selectors import (
     municipality_committed,
     municipality_remaining_cap,
@@ -22,13 +22,7 @@ def application(applicant, gardelegen, programme_year, active_members):
 
 
 def book(application, kind, amount):
-    return LedgerEntry.objects.create(
-        programme_year=application.programme_year,
-        municipality=application.municipality,
-        application=application,
-        kind=kind,
-        amount=Decimal(amount),
-    )
+    return ledger_book(application=application, kind=kind, amount=Decimal(amount), booked_by=None)
 
 
 def test_committed_is_commitments_minus_releases_and_refunds(application, programme_year, gardelegen, bindlach):

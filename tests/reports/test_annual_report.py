@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from budgets import selectors as budget_selectors
+from budgets.ledger import ledger_book
 from budgets.models import LedgerEntry
 from grants.models import Application
 from reports.exports.annual_report import AnnualReport
@@ -100,9 +101,7 @@ def data(
         (garde, LedgerEntry.Kind.REFUND, Decimal("200.00"), "Rückzahlung"),
         (bind, LedgerEntry.Kind.PAYOUT, Decimal("1800.00"), "=1+1"),
     ]:
-        LedgerEntry.objects.create(
-            programme_year=programme_year,
-            municipality=application.municipality,
+        ledger_book(
             application=application,
             kind=kind,
             amount=amount,

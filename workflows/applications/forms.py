@@ -20,7 +20,7 @@ from core.money import money
 from grants.banking import IbanDetails, iban_details
 from grants.errors import GrantsError
 from grants.models import Application, CostLine, CostType, Municipality, ProgrammeYear
-from workflows.applications.services import MAX_TEXT, CostLineInput
+from workflows.applications.services import CostLineInput
 from workflows.common.attachments import MAX_ATTACHMENT_BYTES
 from workflows.common.fields import (
     MAX_AMOUNT,
@@ -34,6 +34,7 @@ from workflows.common.fields import (
     lazy_format,
     number_german,
 )
+from workflows.common.guards import MAX_TEXT
 
 MAX_PARTNERS = 30
 MAX_CANDIDATES_SHOWN = 8

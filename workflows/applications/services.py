@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from budgets.ledger import ledger_book
 from budgets.models import LedgerEntry
-from budgets.selectors import municipality_committed, programme_committed
+from budgets.selectors import municipality_committed, municipality_remaining_cap, programme_available
 from core.dates import format_day
 from core.money import ZERO, format_eur, money
 from grants.eligibility import ApplicationFacts, CostLineFacts, YearRules, check_all, rule_set_version
@@ -51,7 +52,6 @@ from workflows.applications.permissions import (
 from workflows.common.audit import audit_record
 from workflows.common.errors import AlreadyCreated, WorkflowError
 from workflows.common.guards import (
-    MAX_TEXT,
     clean_reason,
     german_records,
     lock_application,
@@ -438,7 +438,7 @@ def application_withdraw(*, user: AbstractUser, application_id: int, reason: str
             action="grants.application.withdrawn",
             actor=user,
             from_state=before,
-            comment=(reason or "").strip()[:MAX_TEXT],
+            comment=clean_reason(reason, what=_("einen Grund"), required=False),
         )
         sync_tasks_for(application, actor=user)
     return application
@@ -570,20 +570,17 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
                 code="recommendation",
             )
         amount = money(application.recommended_amount)
-        committed = municipality_committed(programme_year=programme_year, municipality=application.municipality)
-        if committed + amount > programme_year.cap_per_municipality:
+        remaining = municipality_remaining_cap(programme_year=programme_year, municipality=application.municipality)
+        if amount > remaining:
             raise WorkflowError(
                 _(
                     "Der Höchstbetrag der Kommune würde überschritten: frei sind noch %(remaining)s, "
                     "bewilligt werden sollen %(amount)s."
                 )
-                % {
-                    "remaining": format_eur(max(programme_year.cap_per_municipality - committed, ZERO)),
-                    "amount": format_eur(amount),
-                },
+                % {"remaining": format_eur(max(remaining, ZERO)), "amount": format_eur(amount)},
                 code="cap",
             )
-        available = programme_year.budget - programme_committed(programme_year=programme_year)
+        available = programme_available(programme_year=programme_year)
         if amount > available:
             raise WorkflowError(
                 _(
@@ -593,9 +590,7 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
                 % {"available": format_eur(max(available, ZERO)), "amount": format_eur(amount)},
                 code="budget",
             )
-        LedgerEntry.objects.create(
-            programme_year=programme_year,
-            municipality=application.municipality,
+        ledger_book(
             application=application,
             kind=LedgerEntry.Kind.COMMITMENT,
             amount=amount,
@@ -604,7 +599,7 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
         )
         application.approved_amount = amount
         application.decided_by = approver
-        application.decision_reason = (reason or "").strip()[:MAX_TEXT]
+        application.decision_reason = clean_reason(reason, what=_("eine Begründung"), required=False)
         application.approve()
         _bump(application, "approved_amount", "decided_by", "decision_reason", "decided_at")
         audit_record(

@@ -74,9 +74,14 @@ def expect_near_period(application: Application, day: datetime.date, *, what: st
         )
 
 
-def clean_reason(text: str, *, what: str) -> str:
+def clean_reason(text: str, *, what: str, required: bool = True) -> str:
+    """The one check of a reason, note or message typed by a person: trimmed, at most ``MAX_TEXT``.
+
+    ``what`` names it for the message when it is missing ("eine Begründung"); a note that
+    may stay empty passes ``required=False``. Longer text is refused, never cut.
+    """
     text = (text or "").strip()
-    if not text:
+    if required and not text:
         raise WorkflowError(_("Bitte geben Sie %(what)s an.") % {"what": what}, code="reason_missing")
     if len(text) > MAX_TEXT:
         raise WorkflowError(_("Der Text ist zu lang (höchstens 10.000 Zeichen)."), code="too_long")

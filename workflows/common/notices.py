@@ -33,10 +33,9 @@ from reports.models import Notice
 from reports.selectors import notice_snapshot
 from workflows.common.audit import audit_record
 from workflows.common.errors import WorkflowError
-from workflows.common.guards import german_records
+from workflows.common.guards import clean_reason, german_records
 
 NOTICE_NUMBER_PREFIX = "ZD"
-MAX_REASON = 10_000
 K = Notice.Kind
 S = Application.Status
 
@@ -116,11 +115,7 @@ def notice_correct(*, notice_id: int, user: AbstractUser, reason: str, extra: di
     """
     if not (has_role(user, Role.APPROVER) or has_role(user, Role.ADMIN)):
         raise WorkflowError(_("Bescheide berichtigen darf nur die Bewilligung."), code="forbidden")
-    reason = (reason or "").strip()
-    if not reason:
-        raise WorkflowError(_("Bitte geben Sie den Grund der Berichtigung an."), code="reason_missing")
-    if len(reason) > MAX_REASON:
-        raise WorkflowError(_("Der Text ist zu lang (höchstens 10.000 Zeichen)."), code="too_long")
+    reason = clean_reason(reason, what=_("den Grund der Berichtigung"))
     with transaction.atomic():
         application_id = Notice.objects.filter(pk=notice_id).values_list("application_id", flat=True).first()
         if application_id is None:

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from budgets.ledger import ledger_book
 from budgets.models import LedgerEntry, Payout
 from budgets.selectors import (
     programme_available,
@@ -315,9 +316,7 @@ def commitments_lapse(*, user: AbstractUser, programme_year_id: int, application
                 continue
             amount = max(amounts.get(application.pk, ZERO), ZERO)
             if amount > ZERO:
-                LedgerEntry.objects.create(
-                    programme_year=programme_year,
-                    municipality=application.municipality,
+                ledger_book(
                     application=application,
                     kind=Kind.RELEASE,
                     amount=amount,

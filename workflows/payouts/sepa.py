@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budgets.ledger import ledger_book
 from budgets.models import LedgerEntry, Payout, SepaBatch, SepaBatchLine
 from budgets.selectors import application_paid_total
 from budgets.sepa import (
@@ -268,9 +269,7 @@ def sepa_batch_book_paid(*, user: AbstractUser, batch_id: int, value_date: datet
         for payout in payouts:
             payout_in_state(payout, P.EXPORTED).require()
             application = payout.application
-            LedgerEntry.objects.create(
-                programme_year=application.programme_year,
-                municipality=application.municipality,
+            ledger_book(
                 application=application,
                 payout=payout,
                 kind=LedgerEntry.Kind.PAYOUT,

@@ -47,7 +47,6 @@ from workflows.common.attachments import MAX_ATTACHMENTS, check_upload, clean_fi
 from workflows.common.audit import audit_payout
 from workflows.common.errors import WorkflowError
 from workflows.common.guards import (
-    MAX_TEXT,
     clean_reason,
     expect_near_period,
     german_records,
@@ -418,7 +417,7 @@ def payout_withdraw(*, user: AbstractUser, payout_id: int, reason: str = "") -> 
             action="budgets.payout.withdrawn",
             actor=user,
             from_state=before,
-            comment=(reason or "").strip()[:MAX_TEXT],
+            comment=clean_reason(reason, what=_("einen Grund"), required=False),
         )
     return payout
 
@@ -456,9 +455,7 @@ def payout_check(*, clerk: AbstractUser, payout_id: int, amount: Decimal | None 
         payout_can_check(user=clerk, payout=payout).require()
         payout_application_approved(payout.application).require()
         amount = payout.requested_amount if amount is None else money(amount)
-        note = (note or "").strip()
-        if len(note) > MAX_TEXT:
-            raise WorkflowError(_("Der Text ist zu lang (höchstens 10.000 Zeichen)."), code="too_long")
+        note = clean_reason(note, what=_("einen Prüfvermerk"), required=False)
         if amount <= ZERO:
             raise WorkflowError(
                 _("Der anerkannte Betrag muss größer als 0 € sein; sonst lehnen Sie den Mittelabruf ab."),

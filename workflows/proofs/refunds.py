@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from budgets.interest import InterestError, claim_interest
+from budgets.errors import InterestError
+from budgets.interest import claim_interest
+from budgets.ledger import ledger_book
 from budgets.models import LedgerEntry, RefundClaim
 from core.money import format_eur
 from grants.models import ProofOfUse
@@ -73,9 +75,7 @@ def refund_book_received(*, user: AbstractUser, claim_id: int, paid_on: datetime
                 % {"date": f"{claim.arises_on:%d.%m.%Y}"},
                 code="paid_on",
             )
-        entry = LedgerEntry.objects.create(
-            programme_year=application.programme_year,
-            municipality=application.municipality,
+        entry = ledger_book(
             application=application,
             kind=LedgerEntry.Kind.REFUND,
             amount=claim.amount,

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from budgets.interest import InterestError, ProvisionalInterest, claim_interest_provisional
+from budgets.errors import InterestError
+from budgets.interest import ProvisionalInterest, claim_interest_provisional
 from budgets.models import RefundClaim
 from budgets.selectors import application_paid_total
 from core.money import ZERO, money

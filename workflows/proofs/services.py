@@ -41,6 +41,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budgets.ledger import ledger_book
 from budgets.models import LedgerEntry, Payout, RefundClaim
 from budgets.selectors import application_paid_total
 from core.money import ZERO, format_eur, money
@@ -51,7 +52,6 @@ from reports.models import Notice
 from workflows.common.audit import audit_proof, audit_record
 from workflows.common.errors import WorkflowError
 from workflows.common.guards import (
-    MAX_TEXT,
     clean_reason,
     expect_near_period,
     german_records,
@@ -179,10 +179,8 @@ def _clean_expenses(expenses: list[ExpenseInput]) -> list[ExpenseInput]:
 
 
 def _clean_report(report: str) -> str:
-    report = (report or "").strip()
-    if len(report) > MAX_TEXT:
-        raise WorkflowError(_("Der Sachbericht ist zu lang (höchstens 10.000 Zeichen)."), code="too_long")
-    return report
+    # A draft may have no report yet; submitting checks that it is there.
+    return clean_reason(report, what=_("den Sachbericht"), required=False)
 
 
 def _refuse_open_payouts(application: Application) -> None:
@@ -205,9 +203,7 @@ def _release_unspent(proof: ProofOfUse, *, actor: AbstractUser) -> Decimal:
     application = proof.application
     unspent = money(application.approved_amount - application_paid_total(application=application))
     if unspent > ZERO:
-        LedgerEntry.objects.create(
-            programme_year=application.programme_year,
-            municipality=application.municipality,
+        ledger_book(
             application=application,
             kind=LedgerEntry.Kind.RELEASE,
             amount=unspent,
@@ -434,9 +430,7 @@ def proof_accept(
     Refused when the recognised expenses do not cover what was paid: then the
     difference is claimed back (``proof_claim_refund``).
     """
-    note = (note or "").strip()
-    if len(note) > MAX_TEXT:
-        raise WorkflowError(_("Der Text ist zu lang (höchstens 10.000 Zeichen)."), code="too_long")
+    note = clean_reason(note, what=_("einen Prüfvermerk"), required=False)
     with transaction.atomic():
         proof = proof_lock(proof_id)
         application = proof.application

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from budgets.interest import RATES_FILE, InterestError, base_rates_load, known_until, read_rates_file
+from budgets.errors import InterestError
+from budgets.interest import RATES_FILE, base_rates_load, known_until, read_rates_file
 
 
 class Command(BaseCommand):

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from budgets.ledger import ledger_book
 from budgets.models import LedgerEntry
 from grants.models import Application, EligibilityResult, ProgrammeYear
 from reports.models import ReportExport
@@ -475,9 +476,7 @@ def test_the_annual_report_of_a_closed_year_holds_that_year_only(
     )
     factories.take(approver, old.pk)
     old = services.application_approve(approver=approver, application_id=old.pk)
-    LedgerEntry.objects.create(
-        programme_year=closed,
-        municipality=municipality,
+    ledger_book(
         application=old,
         kind=LedgerEntry.Kind.PAYOUT,
         amount=Decimal("1500.00"),
@@ -495,9 +494,7 @@ def test_the_annual_report_of_a_closed_year_holds_that_year_only(
     )
     factories.take(approver, new.pk)
     new = services.application_approve(approver=approver, application_id=new.pk)
-    LedgerEntry.objects.create(
-        programme_year=current,
-        municipality=bindlach,
+    ledger_book(
         application=new,
         kind=LedgerEntry.Kind.PAYOUT,
         amount=Decimal("900.00"),

@@ -13,6 +13,8 @@ import xmlschema
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from budgets.errors import SepaError
+from budgets.ledger import ledger_book
 from budgets.models import LedgerEntry, Payout, SepaBatch, SepaBatchLine
 from budgets.selectors import (
     application_paid_total,
@@ -25,7 +27,7 @@ from budgets.selectors import (
     programme_refunded,
     programme_released,
 )
-from budgets.sepa import NAMESPACE, XSD_PATH, SepaError, pain001_summary, sepa_text, validate_pain001
+from budgets.sepa import NAMESPACE, XSD_PATH, pain001_summary, sepa_text, validate_pain001
 from grants.models import Application
 from tests.builders import approved_application, invoice, open_payout_window, released, request
 from workflows.common.errors import WorkflowError
@@ -339,9 +341,7 @@ def test_application_is_paid_when_the_last_payout_is_booked(gardelegen_app, appl
 
 def test_programme_figures_by_ledger_kind(gardelegen_app, programme_year):
     def book(kind: str, amount: str) -> None:
-        LedgerEntry.objects.create(
-            programme_year=programme_year,
-            municipality=gardelegen_app.municipality,
+        ledger_book(
             application=gardelegen_app,
             kind=kind,
             amount=Decimal(amount),
