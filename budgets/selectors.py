@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,6 +133,22 @@ def programme_payouts_in_transit(*, programme_year: ProgrammeYear) -> Decimal:
 def payouts_ready_for_batch() -> QuerySet[Payout]:
     """Released payouts that are in no SEPA batch yet, oldest release first."""
     return Payout.objects.filter(status=Payout.Status.RELEASED, sepa_line__isnull=True).order_by("released_at", "pk")
+
+
+@dataclass(frozen=True)
+class ReadyForBatch:
+    """The released payouts waiting for the next SEPA file: how many, their total, the first few."""
+
+    count: int
+    total: Decimal
+    payouts: list[Payout]
+
+
+def payouts_ready_summary(*, shown: int = 0) -> ReadyForBatch:
+    ready = payouts_ready_for_batch()
+    figures = ready.aggregate(count=Count("pk"), total=Coalesce(Sum("checked_amount"), _ZERO))
+    first = list(ready.select_related("application__municipality")[:shown]) if shown else []
+    return ReadyForBatch(count=figures["count"], total=money(figures["total"]), payouts=first)
 
 
 def measure_start_date(*, application: Application) -> datetime.date | None:

@@ -1,8 +1,8 @@
 """Writes of the reports app: the PDF of an issued notice, and report exports.
 
-Both run after commit, in a background task (``reports.tasks``), and both claim their
-row with an ``update()`` that must touch exactly one row, so running the same task
-twice has no second effect.
+Both run after commit, in a background task (``reports.tasks`` calls them; what queues
+the tasks is in ``reports.requests``), and both claim their row with an ``update()``
+that must touch exactly one row, so running the same task twice has no second effect.
 """
 
 from __future__ import annotations
@@ -12,16 +12,14 @@ import logging
 import os
 import tempfile
 
-from django.contrib.auth.models import AbstractUser
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.models import ProgrammeYear
-from grants.roles import Role, has_role
+from grants.roles import Role
 from reports.errors import ReportsError
 from reports.exports import EXPORTERS
 from reports.exports.base import write_workbook
@@ -90,30 +88,6 @@ def notice_pdf_verified(*, notice: Notice) -> bytes:
 
 
 # --- exports ------------------------------------------------------------------------------------
-
-
-def report_export_request(*, user: AbstractUser, exporter: str, year: int) -> ReportExport:
-    """Queue an export for a background task; one export per report and year at a time."""
-    if not any(has_role(user, role) for role in EXPORT_ROLES):
-        raise ReportsError(_("Berichte sind dem Controlling und der Administration vorbehalten."), code="forbidden")
-    if exporter not in EXPORTERS:
-        raise ReportsError(_("Diesen Bericht gibt es nicht."), code="not_found")
-    if not ProgrammeYear.objects.filter(year=year).exists():
-        raise ReportsError(_("Das Programmjahr %(year)d gibt es nicht.") % {"year": year}, code="not_found")
-    from reports.tasks import report_export_task
-
-    try:
-        with transaction.atomic():
-            export = ReportExport.objects.create(exporter=exporter, year=year, requested_by=user)
-            export_id = export.pk
-            transaction.on_commit(lambda: report_export_task.enqueue(export_id=export_id))
-    except IntegrityError:
-        raise ReportsError(
-            _("Dieser Bericht wird für %(year)d bereits erstellt. Bitte warten Sie, bis er fertig ist.")
-            % {"year": year},
-            code="running",
-        ) from None
-    return export
 
 
 def report_export_run(*, export_id: int) -> ReportExport:

@@ -28,7 +28,8 @@ from django.utils import timezone
 from budgets.models import InvoiceFile, Payout, SepaBatch
 from grants.models import Application, Attachment, ProgrammeYear, ProofOfUse
 from reports.models import Notice, ReportExport
-from reports.services import notice_render, report_export_request, report_export_run
+from reports.requests import report_export_request
+from reports.services import notice_render, report_export_run
 from tests import factories
 from tests.builders import invoice, open_payout_window, pdf, released
 from tests.builders import request as payout_request

@@ -110,14 +110,6 @@ class ProgrammeYear(models.Model):
     def __str__(self) -> str:
         return str(self.year)
 
-    @property
-    def first_day(self) -> datetime.date:
-        return datetime.date(self.year, 1, 1)
-
-    @property
-    def last_day(self) -> datetime.date:
-        return datetime.date(self.year, 12, 31)
-
     def save(self, *args, **kwargs):
         # The running totals move only by UPDATE … SET total = total + amount
         # (budgets.ledger). A whole-row save of an object loaded earlier (the admin's
@@ -129,6 +121,14 @@ class ProgrammeYear(models.Model):
                 if not field.primary_key and field.name not in LEDGER_TOTAL_FIELDS
             ]
         super().save(*args, **kwargs)
+
+    @property
+    def first_day(self) -> datetime.date:
+        return datetime.date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> datetime.date:
+        return datetime.date(self.year, 12, 31)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

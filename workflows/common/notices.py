@@ -30,6 +30,7 @@ from grants.models import Application
 from grants.roles import Role, has_role
 from grants.services import number_next
 from reports.models import Notice
+from reports.requests import notice_render_schedule
 from reports.selectors import notice_snapshot
 from workflows.common.audit import audit_record
 from workflows.common.errors import WorkflowError
@@ -41,12 +42,6 @@ S = Application.Status
 
 # A notice about money granted needs an approved amount; a rejection needs the rejection.
 _NEEDS_APPROVED_AMOUNT = {K.APPROVAL, K.PAYOUT_ADVICE, K.PROOF_OF_USE_REMINDER, K.REFUND_CLAIM}
-
-
-def _schedule_render(notice_id: int) -> None:
-    from reports.tasks import notice_render_task
-
-    transaction.on_commit(lambda: notice_render_task.enqueue(notice_id=notice_id))
 
 
 def _check_fits(application: Application, kind: str) -> None:
@@ -87,7 +82,7 @@ def _issue(
         supersedes=supersedes,
         correction_reason=correction_reason,
     )
-    _schedule_render(notice.pk)
+    notice_render_schedule(notice_id=notice.pk)
     return notice
 
 

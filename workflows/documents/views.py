@@ -26,8 +26,9 @@ from grants.permissions import can_act_for, role_required
 from grants.roles import Role, user_roles
 from reports.errors import ReportsError
 from reports.models import Notice, ReportExport
+from reports.requests import report_export_request
 from reports.selectors import report_exports
-from reports.services import notice_pdf_verified, report_export_request
+from reports.services import notice_pdf_verified
 
 OFFICE_ROLES = {Role.CLERK, Role.APPROVER, Role.CONTROLLER, Role.ADMIN}
 REPORT_ROLES = (Role.CONTROLLER, Role.ADMIN)

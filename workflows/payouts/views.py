@@ -20,8 +20,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, Sum, Value
-from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,11 +28,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from budgets.models import InvoiceFile, Payout, SepaBatch
-from budgets.selectors import application_payout_remaining, payout_warnings, payouts_ready_for_batch
+from budgets.selectors import application_payout_remaining, payout_warnings, payouts_ready_summary
 from core.money import ZERO, format_eur, money
 from grants.models import Application, ProgrammeYear
 from grants.permissions import can_act_for, role_required
-from grants.roles import Role, has_role, user_roles
+from grants.roles import Role, user_roles
 from workflows.common.errors import WorkflowError, form_error_add
 from workflows.common.labels import ACTION_LABELS, APPLICANT_COMMENTS, UNKNOWN_ACTION
 from workflows.common.warnings import base_rate_warning
@@ -90,7 +88,6 @@ PAYOUT_VARIANTS = {
     P.WITHDRAWN: "danger",
 }
 BATCH_VARIANTS = {B.CREATED: "info", B.EXPORTED: "warning", B.BOOKED: "success"}
-_ZERO = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -466,9 +463,7 @@ def payout_queue(request):
             }
             for payout in to_release.object_list
         ]
-    context["ready"] = payouts_ready_for_batch().aggregate(
-        count=Count("pk"), total=Coalesce(Sum("checked_amount"), _ZERO)
-    )
+    context["ready"] = payouts_ready_summary()
     return render(request, "workflows/payout_queue.html", context)
 
 
@@ -595,18 +590,10 @@ def payout_office_detail(request, pk: int):
 # --- SEPA ------------------------------------------------------------------------------------------
 
 
-def _ready_summary() -> dict:
-    ready = payouts_ready_for_batch()
-    summary = ready.aggregate(count=Count("pk"), total=Coalesce(Sum("checked_amount"), _ZERO))
-    summary["total"] = money(summary["total"])
-    summary["payouts"] = list(ready.select_related("application__municipality")[:PAGE_SIZE])
-    return summary
-
-
 def _render_sepa(request, *, create_form=None, status: int = 200):
-    ready = _ready_summary()
+    ready = payouts_ready_summary(shown=PAGE_SIZE)
     if create_form is None:
-        create_form = SepaBatchCreateForm(initial={"expected_count": ready["count"], "expected_total": ready["total"]})
+        create_form = SepaBatchCreateForm(initial={"expected_count": ready.count, "expected_total": ready.total})
     context = {
         "ready": ready,
         "create_form": create_form,
@@ -623,18 +610,18 @@ def _render_sepa(request, *, create_form=None, status: int = 200):
 def sepa_overview(request):
     if request.method != "POST":
         return _render_sepa(request)
-    if not has_role(request.user, Role.APPROVER):
+    if not sepa_batch_can_create(user=request.user):
         raise PermissionDenied(_("SEPA-Dateien erstellt die Bewilligung."))
     form = SepaBatchCreateForm(request.POST)
     if form.is_valid():
-        ready = _ready_summary()
+        ready = payouts_ready_summary()
         data = form.cleaned_data
-        if (data["expected_count"], money(data["expected_total"])) != (ready["count"], ready["total"]):
+        if (data["expected_count"], money(data["expected_total"])) != (ready.count, ready.total):
             # What was confirmed must be what goes to the bank.
             form = SepaBatchCreateForm(
                 initial={
-                    "expected_count": ready["count"],
-                    "expected_total": ready["total"],
+                    "expected_count": ready.count,
+                    "expected_total": ready.total,
                     "execution_date": data["execution_date"],
                 }
             )
