@@ -77,6 +77,15 @@ def _bump(application: Application, *fields: str) -> None:
     application.save(update_fields=["status", "revision", "updated_at", *fields])
 
 
+def _moved(
+    application: Application, *fields: str, action: str, actor: AbstractUser, from_state: str, comment: str = ""
+) -> None:
+    """The transition is made: save it (with ``fields``), write its audit record, bring the tasks in step."""
+    _bump(application, *fields)
+    audit_record(application=application, action=action, actor=actor, from_state=from_state, comment=comment)
+    sync_tasks_for(application, actor=actor)
+
+
 # --- drafts ---------------------------------------------------------------------------
 
 
@@ -432,15 +441,13 @@ def application_withdraw(*, user: AbstractUser, application_id: int, reason: str
         application_can_withdraw(user=user, application=application).require()
         before = application.status
         application.withdraw()
-        _bump(application)
-        audit_record(
-            application=application,
+        _moved(
+            application,
             action="grants.application.withdrawn",
             actor=user,
             from_state=before,
             comment=clean_reason(reason, what=_("einen Grund"), required=False),
         )
-        sync_tasks_for(application, actor=user)
     return application
 
 
@@ -454,15 +461,13 @@ def application_request_info(*, clerk: AbstractUser, application_id: int, messag
         application_can_review(user=clerk, application=application).require()
         message = clean_reason(message, what=_("Ihre Rückfrage"))
         application.request_info()
-        _bump(application)
-        audit_record(
-            application=application,
+        _moved(
+            application,
             action="grants.application.info_requested",
             actor=clerk,
             from_state=S.IN_REVIEW,
             comment=message,
         )
-        sync_tasks_for(application, actor=clerk)
         notify_applicant(application=application, event="info_requested", message=message)
     return application
 
@@ -537,15 +542,17 @@ def application_recommend(
         application.recommendation_reason = reason
         application.recommended_by = clerk
         application.recommend()
-        _bump(application, "recommendation", "recommended_amount", "recommendation_reason", "recommended_by")
-        audit_record(
-            application=application,
+        _moved(
+            application,
+            "recommendation",
+            "recommended_amount",
+            "recommendation_reason",
+            "recommended_by",
             action="grants.application.recommended",
             actor=clerk,
             from_state=S.IN_REVIEW,
             comment=f"{application.get_recommendation_display()}: {reason}",
         )
-        sync_tasks_for(application, actor=clerk)
     return application
 
 
@@ -601,16 +608,18 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
         application.decided_by = approver
         application.decision_reason = clean_reason(reason, what=_("eine Begründung"), required=False)
         application.approve()
-        _bump(application, "approved_amount", "decided_by", "decision_reason", "decided_at")
-        audit_record(
-            application=application,
+        _moved(
+            application,
+            "approved_amount",
+            "decided_by",
+            "decision_reason",
+            "decided_at",
             action="grants.application.approved",
             actor=approver,
             from_state=S.RECOMMENDED,
             comment=_("Bewilligt: %(amount)s") % {"amount": format_eur(amount)}
             + (f" – {application.decision_reason}" if application.decision_reason else ""),
         )
-        sync_tasks_for(application, actor=approver)
         # The proof of use exists from the moment of approval, with its due date.
         proof_of_use_open_locked(application=application)
         notice_issue(application=application, kind=Notice.Kind.APPROVAL, user=approver)
@@ -627,15 +636,16 @@ def application_reject(*, approver: AbstractUser, application_id: int, reason: s
         application.decided_by = approver
         application.decision_reason = reason
         application.reject()
-        _bump(application, "decided_by", "decision_reason", "decided_at")
-        audit_record(
-            application=application,
+        _moved(
+            application,
+            "decided_by",
+            "decision_reason",
+            "decided_at",
             action="grants.application.rejected",
             actor=approver,
             from_state=S.RECOMMENDED,
             comment=reason,
         )
-        sync_tasks_for(application, actor=approver)
         notice_issue(application=application, kind=Notice.Kind.REJECTION, user=approver)
         notify_applicant(application=application, event="rejected")
     return application
@@ -649,15 +659,9 @@ def application_send_back(*, approver: AbstractUser, application_id: int, reason
         application_can_decide(user=approver, application=application).require()
         reason = clean_reason(reason, what=_("eine Begründung"))
         application.send_back()
-        _bump(application)
-        audit_record(
-            application=application,
-            action="grants.application.sent_back",
-            actor=approver,
-            from_state=S.RECOMMENDED,
-            comment=reason,
+        _moved(
+            application, action="grants.application.sent_back", actor=approver, from_state=S.RECOMMENDED, comment=reason
         )
-        sync_tasks_for(application, actor=approver)
     return application
 
 

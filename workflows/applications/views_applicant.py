@@ -11,7 +11,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -148,7 +148,7 @@ def _render_form(
     return render(request, FORM_TEMPLATE, context)
 
 
-def _submit(request, application: Application) -> HttpResponseRedirect:
+def _submit(request: HttpRequest, application: Application) -> HttpResponseRedirect:
     try:
         application = application_submit(
             user=request.user, application_id=application.pk, revision=application.revision
@@ -172,7 +172,7 @@ def _submit(request, application: Application) -> HttpResponseRedirect:
     return redirect(_detail_url(application))
 
 
-def _not_submitted(request) -> None:
+def _not_submitted(request: HttpRequest) -> None:
     if "submit" in request.POST:
         messages.error(request, _("Der Antrag wurde nicht eingereicht, weil Angaben fehlerhaft sind."))
 
@@ -182,7 +182,7 @@ def _not_submitted(request) -> None:
 
 @login_required
 @role_required(Role.APPLICANT)
-def applicant_application_new(request):
+def applicant_application_new(request: HttpRequest) -> HttpResponse:
     municipalities = list(municipalities_of_user(user=request.user))
     if not municipalities:
         messages.error(
@@ -244,7 +244,7 @@ def applicant_application_new(request):
 
 @login_required
 @role_required(Role.APPLICANT)
-def applicant_application_edit(request, pk: int):
+def applicant_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(request.user, pk)
     if request.method != "POST":
         if not application_can_edit(user=request.user, application=application):
@@ -303,7 +303,7 @@ def applicant_application_edit(request, pk: int):
 
 @login_required
 @role_required(Role.APPLICANT)
-def applicant_attachment_upload(request, pk: int):
+def applicant_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(request.user, pk)
     if request.method != "POST":
         return redirect(_edit_url(application))
@@ -336,7 +336,7 @@ def applicant_attachment_upload(request, pk: int):
 
 @login_required
 @role_required(Role.APPLICANT)
-def applicant_attachment_delete(request, pk: int, attachment_pk: int):
+def applicant_attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     application = _application_or_404(request.user, pk)
     if request.method != "POST":
         return redirect(_edit_url(application))
@@ -351,7 +351,7 @@ def applicant_attachment_delete(request, pk: int, attachment_pk: int):
 
 @login_required
 @role_required(Role.APPLICANT, *OFFICE_ROLES)
-def attachment_download(request, pk: int, attachment_pk: int):
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     """Applicants of the municipality may download; the programme office too, once the
     application is submitted (a draft is the municipality's own business). Others get 404."""
     application = get_object_or_404(Application.objects.select_related("municipality"), pk=pk)
@@ -410,7 +410,7 @@ def _info_request(application: Application) -> AuditRecord | None:
     return application.audit_records.filter(action="grants.application.info_requested").order_by("at", "pk").last()
 
 
-def _render_detail(request, application: Application, *, answer_form: AnswerForm | None = None):
+def _render_detail(request: HttpRequest, application: Application, *, answer_form: AnswerForm | None = None):
     info_request = _info_request(application)
     if info_request and answer_form is None:
         answer_form = AnswerForm(initial={"revision": application.revision})
@@ -442,13 +442,13 @@ def _render_detail(request, application: Application, *, answer_form: AnswerForm
 
 @login_required
 @role_required(Role.APPLICANT)
-def applicant_application_detail(request, pk: int):
+def applicant_application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _application_or_404(request.user, pk))
 
 
 @login_required
 @role_required(Role.APPLICANT)
-def applicant_application_answer(request, pk: int):
+def applicant_application_answer(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(request.user, pk)
     if request.method != "POST":
         return redirect(_detail_url(application))
@@ -474,7 +474,7 @@ def applicant_application_answer(request, pk: int):
 
 @login_required
 @role_required(Role.APPLICANT)
-def applicant_application_move(request, pk: int):
+def applicant_application_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a draft into an open programme year (the button on its detail and edit pages)."""
     application = _application_or_404(request.user, pk)
     if request.method != "POST":
@@ -500,7 +500,7 @@ def applicant_application_move(request, pk: int):
 
 @login_required
 @role_required(Role.APPLICANT)
-def applicant_application_withdraw(request, pk: int):
+def applicant_application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(request.user, pk)
     if not application_can_withdraw(user=request.user, application=application) and request.method != "POST":
         messages.info(

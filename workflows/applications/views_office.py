@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -75,6 +75,46 @@ DECISIONS = {
     ),
 }
 
+# The clerk's answers on the review page: form, its prefix, its key among the page's
+# forms, the service it calls, the message. Rule overrides have a form per rule.
+REVIEW_ACTIONS = {
+    "request_info": (
+        RequestInfoForm,
+        "info",
+        "info_form",
+        lambda clerk, application, data: services.application_request_info(
+            clerk=clerk, application_id=application.pk, message=data["message"]
+        ),
+        gettext_lazy("Die Rückfrage ist an die Kommune gegangen."),
+    ),
+    "recommend_approval": (
+        RecommendApprovalForm,
+        "approval",
+        "approval_form",
+        lambda clerk, application, data: services.application_recommend(
+            clerk=clerk,
+            application_id=application.pk,
+            recommendation=Application.Recommendation.APPROVE,
+            amount=data["amount"],
+            reason=data["reason"],
+        ),
+        gettext_lazy("Die Bewilligung ist empfohlen; der Antrag liegt jetzt zur Entscheidung vor."),
+    ),
+    "recommend_rejection": (
+        RecommendRejectionForm,
+        "rejection",
+        "rejection_form",
+        lambda clerk, application, data: services.application_recommend(
+            clerk=clerk,
+            application_id=application.pk,
+            recommendation=Application.Recommendation.REJECT,
+            reason=data["reason"],
+        ),
+        gettext_lazy("Die Ablehnung ist empfohlen; der Antrag liegt jetzt zur Entscheidung vor."),
+    ),
+}
+REVIEW_OVERRIDE_DONE = gettext_lazy("Die Regel ist übersteuert; die Begründung ist protokolliert.")
+
 
 # --- presentation helpers (no rules) ---------------------------------------------------------
 
@@ -130,7 +170,7 @@ def _application_or_404(pk: int) -> Application:
         raise Http404 from None
 
 
-def _task_context(request, application: Application, task, node, permission: Permission) -> dict:
+def _task_context(request: HttpRequest, application: Application, task, node, permission: Permission) -> dict:
     """The task panel: ``permission`` is the page's own (review or decision), shown with its reason."""
     return {
         "task": task,
@@ -181,7 +221,7 @@ def _run(
     return redirect(next_url)
 
 
-def _claim_or_release(request, application: Application, task, *, action: str, page_url: str):
+def _claim_or_release(request: HttpRequest, application: Application, task, *, action: str, page_url: str):
     form = TaskForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Die Aufgabe wurde nicht gefunden. Bitte laden Sie die Seite neu."))
@@ -204,7 +244,7 @@ def _claim_or_release(request, application: Application, task, *, action: str, p
 @login_required
 @office_roles
 @require_http_methods(["GET", "HEAD"])
-def office_queue(request):
+def office_queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     queryset = selectors.office_queue(user=request.user, filters=form.to_filter())
     page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
@@ -252,7 +292,7 @@ def _review_forms(application: Application, results: list[dict]) -> dict:
     }
 
 
-def _review_response(request, application: Application, task, *, bound: dict | None = None):
+def _review_response(request: HttpRequest, application: Application, task, *, bound: dict | None = None):
     permission = application_can_review(user=request.user, application=application, task=task)
     context = _common_context(application)
     context.update(_task_context(request, application, task, ApplicationFlow.review, permission))
@@ -282,7 +322,7 @@ def _review_response(request, application: Application, task, *, bound: dict | N
 @login_required
 @office_roles
 @require_http_methods(["GET", "HEAD", "POST"])
-def office_review(request, pk: int):
+def office_review(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(pk)
     task = flows.open_task_for(application=application, node=ApplicationFlow.review)
     if request.method != "POST":
@@ -299,66 +339,25 @@ def office_review(request, pk: int):
     if action.startswith("override-") and action.removeprefix("override-").isdigit():
         result_id = int(action.removeprefix("override-"))
         form = OverrideForm(request.POST, prefix=action)
-        response = _run(
-            request,
-            permission=permission,
-            form=form,
-            call=lambda data: services.eligibility_override(
+
+        def call(data: dict) -> object:
+            return services.eligibility_override(
                 clerk=user, application_id=application.pk, result_id=result_id, reason=data["reason"]
-            ),
-            done=_("Die Regel ist übersteuert; die Begründung ist protokolliert."),
-            next_url=page_url + "#pruefung",
-        )
-        bound_key = action
-    elif action == "request_info":
-        form = RequestInfoForm(request.POST, prefix="info")
-        response = _run(
-            request,
-            permission=permission,
-            form=form,
-            call=lambda data: services.application_request_info(
-                clerk=user, application_id=application.pk, message=data["message"]
-            ),
-            done=_("Die Rückfrage ist an die Kommune gegangen."),
-            next_url=queue_url,
-        )
-        bound_key = "info_form"
-    elif action == "recommend_approval":
-        form = RecommendApprovalForm(request.POST, prefix="approval")
-        response = _run(
-            request,
-            permission=permission,
-            form=form,
-            call=lambda data: services.application_recommend(
-                clerk=user,
-                application_id=application.pk,
-                recommendation=Application.Recommendation.APPROVE,
-                amount=data["amount"],
-                reason=data["reason"],
-            ),
-            done=_("Die Bewilligung ist empfohlen; der Antrag liegt jetzt zur Entscheidung vor."),
-            next_url=queue_url,
-        )
-        bound_key = "approval_form"
-    elif action == "recommend_rejection":
-        form = RecommendRejectionForm(request.POST, prefix="rejection")
-        response = _run(
-            request,
-            permission=permission,
-            form=form,
-            call=lambda data: services.application_recommend(
-                clerk=user,
-                application_id=application.pk,
-                recommendation=Application.Recommendation.REJECT,
-                reason=data["reason"],
-            ),
-            done=_("Die Ablehnung ist empfohlen; der Antrag liegt jetzt zur Entscheidung vor."),
-            next_url=queue_url,
-        )
-        bound_key = "rejection_form"
+            )
+
+        done, next_url, bound_key = REVIEW_OVERRIDE_DONE, page_url + "#pruefung", action
+    elif action in REVIEW_ACTIONS:
+        form_class, prefix, bound_key, service_call, done = REVIEW_ACTIONS[action]
+        form = form_class(request.POST, prefix=prefix)
+
+        def call(data: dict) -> object:
+            return service_call(user, application, data)
+
+        next_url = queue_url
     else:
         messages.error(request, _("Unbekannte Aktion. Bitte laden Sie die Seite neu."))
         return redirect(page_url)
+    response = _run(request, permission=permission, form=form, call=call, done=str(done), next_url=next_url)
 
     if response is not None:
         return response
@@ -370,7 +369,7 @@ def office_review(request, pk: int):
 # --- decision (approvers) ---------------------------------------------------------------------
 
 
-def _decision_response(request, application: Application, task, *, bound: dict | None = None):
+def _decision_response(request: HttpRequest, application: Application, task, *, bound: dict | None = None):
     permission = application_can_decide(user=request.user, application=application, task=task)
     context = _common_context(application)
     context.update(_task_context(request, application, task, ApplicationFlow.decision, permission))
@@ -397,7 +396,7 @@ def _decision_response(request, application: Application, task, *, bound: dict |
 @login_required
 @role_required(Role.APPROVER)
 @require_http_methods(["GET", "HEAD", "POST"])
-def office_decision(request, pk: int):
+def office_decision(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(pk)
     task = flows.open_task_for(application=application, node=ApplicationFlow.decision)
     if request.method != "POST":

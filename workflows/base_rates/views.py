@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -31,7 +32,7 @@ from workflows.common.warnings import base_rate_warning
 SOURCE_SUGGESTION = "Deutsche Bundesbank, Bekanntgabe im Bundesanzeiger"
 
 
-def _page(request, form: BaseRateForm):
+def _page(request: HttpRequest, form: BaseRateForm):
     rows = list(base_rates_listed())
     context = {
         "form": form,
@@ -50,7 +51,7 @@ def _page(request, form: BaseRateForm):
 @login_required
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "HEAD", "POST"])
-def base_rate_list(request):
+def base_rate_list(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         initial = {"valid_from": base_rate_next_valid_from(), "source": SOURCE_SUGGESTION}
         return _page(request, BaseRateForm(initial=initial))

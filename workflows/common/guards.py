@@ -88,6 +88,19 @@ def clean_reason(text: str, *, what: str, required: bool = True) -> str:
     return text
 
 
+def clean_line(value: str, *, label: str, max_length: int, required: bool = True) -> str:
+    """One line of typed text (an issuer, an invoice number, a street): white space folded, length checked."""
+    value = " ".join((value or "").split())
+    if required and not value:
+        raise WorkflowError(_("Bitte geben Sie %(what)s an.") % {"what": label}, code="incomplete")
+    if len(value) > max_length:
+        raise WorkflowError(
+            _("%(what)s ist zu lang (höchstens %(max)d Zeichen).") % {"what": label, "max": max_length},
+            code="too_long",
+        )
+    return value
+
+
 def german_records(service):
     """Run a service in the programme's language (German).
 

@@ -15,7 +15,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +38,7 @@ ANNUAL_REPORT = ReportExport.Exporter.ANNUAL_REPORT
 
 @login_required
 @role_required(Role.APPLICANT, *OFFICE_ROLES)
-def notice_download(request, pk: int):
+def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice.objects.select_related("application__municipality"), pk=pk)
     if not user_roles(request.user) & OFFICE_ROLES:
         allowed, _reason = can_act_for(user=request.user, municipality=notice.application.municipality)
@@ -67,7 +67,7 @@ def notice_download(request, pk: int):
 @login_required
 @role_required(*REPORT_ROLES)
 @require_http_methods(["GET", "POST"])
-def annual_report(request, year: int):
+def annual_report(request: HttpRequest, year: int) -> HttpResponse:
     programme_year = get_object_or_404(ProgrammeYear, year=year)
     if request.method == "POST":
         try:
@@ -95,7 +95,7 @@ def annual_report(request, year: int):
 
 @login_required
 @role_required(*REPORT_ROLES)
-def report_export_download(request, pk: int):
+def report_export_download(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_object_or_404(ReportExport, pk=pk, status=ReportExport.Status.DONE)
     try:
         handle = export.file.open("rb")

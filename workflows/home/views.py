@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from grants.models import ProgrammeYear
@@ -27,7 +28,7 @@ HOME_BY_ROLE = [
 
 
 @login_required
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     roles = user_roles(request.user)
     for role, url_name in HOME_BY_ROLE:
         if role in roles:
@@ -37,7 +38,7 @@ def home(request):
 
 @login_required
 @role_required(Role.APPLICANT)
-def applicant_home(request):
+def applicant_home(request: HttpRequest) -> HttpResponse:
     # The years a municipality can apply for now, and the one whose deadline it just
     # missed (so that "Antragsfrist abgelaufen" is said, not that nothing exists).
     open_years = programme_years_open()
@@ -53,13 +54,13 @@ def applicant_home(request):
 
 @login_required
 @role_required(Role.CLERK, Role.APPROVER)
-def worklist(request):
+def worklist(request: HttpRequest) -> HttpResponse:
     # The clerks' and approvers' start page is their queue.
     return redirect("office_queue")
 
 
 @login_required
 @role_required(Role.CONTROLLER, Role.ADMIN)
-def reports_home(request):
+def reports_home(request: HttpRequest) -> HttpResponse:
     years = ProgrammeYear.objects.all()
     return render(request, "workflows/reports_home.html", {"programme_years": years})

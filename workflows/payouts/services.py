@@ -47,6 +47,7 @@ from workflows.common.attachments import MAX_ATTACHMENTS, check_upload, clean_fi
 from workflows.common.audit import audit_payout
 from workflows.common.errors import WorkflowError
 from workflows.common.guards import (
+    clean_line,
     clean_reason,
     expect_near_period,
     german_records,
@@ -106,18 +107,6 @@ def _lock_payout(payout_id: int) -> Payout:
     return payout
 
 
-def _text(value: str, *, label: str, max_length: int, required: bool = True) -> str:
-    value = " ".join((value or "").split())
-    if required and not value:
-        raise WorkflowError(_("Bitte geben Sie %(what)s an.") % {"what": label}, code="incomplete")
-    if len(value) > max_length:
-        raise WorkflowError(
-            _("%(what)s ist zu lang (höchstens %(max)d Zeichen).") % {"what": label, "max": max_length},
-            code="too_long",
-        )
-    return value
-
-
 def _clean_invoices(invoices: list[InvoiceInput]) -> list[InvoiceInput]:
     if not invoices:
         raise WorkflowError(_("Bitte führen Sie mindestens eine bezahlte Rechnung auf."), code="no_invoices")
@@ -129,8 +118,8 @@ def _clean_invoices(invoices: list[InvoiceInput]) -> list[InvoiceInput]:
     today = timezone.localdate()
     cleaned, seen = [], set()
     for invoice in invoices:
-        issuer = _text(invoice.issuer, label=_("den Rechnungssteller"), max_length=200)
-        number = _text(invoice.number, label=_("die Rechnungsnummer"), max_length=100)
+        issuer = clean_line(invoice.issuer, label=_("den Rechnungssteller"), max_length=200)
+        number = clean_line(invoice.number, label=_("die Rechnungsnummer"), max_length=100)
         if invoice.invoice_date is None or invoice.invoice_date > today:
             raise WorkflowError(
                 _("Die Rechnung %(number)s ist in der Zukunft datiert; abgerufen werden nur bezahlte Rechnungen.")
@@ -160,10 +149,10 @@ def _clean_address(address: PayeeAddress) -> PayeeAddress:
     if len(country) != 2 or not country.isascii() or not country.isalpha():
         raise WorkflowError(_("Bitte geben Sie das Land als ISO-Kürzel an (z. B. DE)."), code="address")
     return PayeeAddress(
-        town=_text(address.town, label=_("den Ort"), max_length=35),
-        postcode=_text(address.postcode, label=_("die Postleitzahl"), max_length=16, required=False),
-        street=_text(address.street, label=_("die Straße"), max_length=70, required=False),
-        building_number=_text(address.building_number, label=_("die Hausnummer"), max_length=16, required=False),
+        town=clean_line(address.town, label=_("den Ort"), max_length=35),
+        postcode=clean_line(address.postcode, label=_("die Postleitzahl"), max_length=16, required=False),
+        street=clean_line(address.street, label=_("die Straße"), max_length=70, required=False),
+        building_number=clean_line(address.building_number, label=_("die Hausnummer"), max_length=16, required=False),
         country=country,
     )
 

@@ -20,7 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -181,7 +181,7 @@ def _documents_request(payout: Payout) -> AuditRecord | None:
     return records[-1] if records else None
 
 
-def _page(request, queryset, param: str):
+def _page(request: HttpRequest, queryset, param: str):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
 
 
@@ -227,7 +227,9 @@ def _typed_rows(data) -> list[dict]:
     return rows
 
 
-def _render_request(request, application: Application, *, form, formset, status: int = 200, files_again=False):
+def _render_request(
+    request: HttpRequest, application: Application, *, form, formset, status: int = 200, files_again=False
+):
     context = {
         "application": application,
         "form": form,
@@ -243,7 +245,7 @@ def _render_request(request, application: Application, *, form, formset, status:
 @login_required
 @role_required(Role.APPLICANT)
 @require_http_methods(["GET", "HEAD", "POST"])
-def applicant_payout_new(request, pk: int):
+def applicant_payout_new(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(request.user, pk)
     if application.status != S.APPROVED:
         messages.info(
@@ -304,7 +306,7 @@ def applicant_payout_new(request, pk: int):
 # --- the municipality: one payout ------------------------------------------------------------------
 
 
-def _render_applicant_payout(request, payout: Payout, *, files_form=None, answer_form=None):
+def _render_applicant_payout(request: HttpRequest, payout: Payout, *, files_form=None, answer_form=None):
     can_resubmit = payout_can_resubmit(user=request.user, payout=payout)
     documents_request = _documents_request(payout) if can_resubmit else None
     context = {
@@ -326,7 +328,7 @@ def _render_applicant_payout(request, payout: Payout, *, files_form=None, answer
     return render(request, "workflows/payout_applicant_detail.html", context)
 
 
-def _add_files(request, payout: Payout, form) -> bool:
+def _add_files(request: HttpRequest, payout: Payout, form) -> bool:
     """Store each chosen file through the service; on the first refusal say which were stored."""
     stored = []
     for upload in form.cleaned_data["files"]:
@@ -347,7 +349,7 @@ def _add_files(request, payout: Payout, form) -> bool:
 @login_required
 @role_required(Role.APPLICANT)
 @require_http_methods(["GET", "HEAD", "POST"])
-def applicant_payout_detail(request, pk: int, payout_pk: int):
+def applicant_payout_detail(request: HttpRequest, pk: int, payout_pk: int) -> HttpResponse:
     payout = _applicant_payout_or_404(request.user, pk, payout_pk)
     if request.method != "POST":
         return _render_applicant_payout(request, payout)
@@ -382,7 +384,7 @@ def applicant_payout_detail(request, pk: int, payout_pk: int):
 @login_required
 @role_required(Role.APPLICANT)
 @require_http_methods(["GET", "HEAD", "POST"])
-def applicant_payout_withdraw(request, pk: int, payout_pk: int):
+def applicant_payout_withdraw(request: HttpRequest, pk: int, payout_pk: int) -> HttpResponse:
     payout = _applicant_payout_or_404(request.user, pk, payout_pk)
     if not payout_can_withdraw(user=request.user, payout=payout) and request.method != "POST":
         messages.info(
@@ -406,7 +408,7 @@ def applicant_payout_withdraw(request, pk: int, payout_pk: int):
 @login_required
 @role_required(Role.APPLICANT, *OFFICE_ROLES)
 @require_http_methods(["GET", "HEAD"])
-def invoice_file_download(request, payout_pk: int, file_pk: int):
+def invoice_file_download(request: HttpRequest, payout_pk: int, file_pk: int) -> HttpResponse:
     """Clerks and approvers, and applicants of the municipality, may download; for others it does not exist."""
     payout = get_object_or_404(Payout.objects.select_related("application__municipality"), pk=payout_pk)
     if not user_roles(request.user) & OFFICE_ROLES:
@@ -429,7 +431,7 @@ def invoice_file_download(request, payout_pk: int, file_pk: int):
 @login_required
 @role_required(*OFFICE_ROLES)
 @require_http_methods(["GET", "HEAD"])
-def payout_queue(request):
+def payout_queue(request: HttpRequest) -> HttpResponse:
     roles = user_roles(request.user)
     related = ("application__municipality", "application__programme_year", "checked_by")
     context = {"is_clerk": Role.CLERK in roles, "is_approver": Role.APPROVER in roles}
@@ -476,7 +478,7 @@ def _office_forms(payout: Payout) -> dict:
     }
 
 
-def _render_office_payout(request, payout: Payout, *, bound: dict | None = None):
+def _render_office_payout(request: HttpRequest, payout: Payout, *, bound: dict | None = None):
     user = request.user
     forms = _office_forms(payout)
     forms.update(bound or {})
@@ -504,7 +506,9 @@ def _render_office_payout(request, payout: Payout, *, bound: dict | None = None)
     return render(request, "workflows/payout_office_detail.html", context)
 
 
-def _office_action(request, payout: Payout, *, form, call: Callable[[dict], object], done: str, bound_key: str):
+def _office_action(
+    request: HttpRequest, payout: Payout, *, form, call: Callable[[dict], object], done: str, bound_key: str
+):
     if form.is_valid():
         try:
             call(form.cleaned_data)
@@ -520,7 +524,7 @@ def _office_action(request, payout: Payout, *, form, call: Callable[[dict], obje
 @login_required
 @role_required(*OFFICE_ROLES)
 @require_http_methods(["GET", "HEAD", "POST"])
-def payout_office_detail(request, pk: int):
+def payout_office_detail(request: HttpRequest, pk: int) -> HttpResponse:
     payout = _office_payout_or_404(pk)
     if request.method != "POST":
         return _render_office_payout(request, payout)
@@ -590,7 +594,7 @@ def payout_office_detail(request, pk: int):
 # --- SEPA ------------------------------------------------------------------------------------------
 
 
-def _render_sepa(request, *, create_form=None, status: int = 200):
+def _render_sepa(request: HttpRequest, *, create_form=None, status: int = 200):
     ready = payouts_ready_summary(shown=PAGE_SIZE)
     if create_form is None:
         create_form = SepaBatchCreateForm(initial={"expected_count": ready.count, "expected_total": ready.total})
@@ -607,7 +611,7 @@ def _render_sepa(request, *, create_form=None, status: int = 200):
 @login_required
 @role_required(*OFFICE_ROLES)
 @require_http_methods(["GET", "HEAD", "POST"])
-def sepa_overview(request):
+def sepa_overview(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_sepa(request)
     if not sepa_batch_can_create(user=request.user):
@@ -647,7 +651,7 @@ def sepa_overview(request):
     return _render_sepa(request, create_form=form)
 
 
-def _render_batch(request, batch: SepaBatch, *, book_form=None):
+def _render_batch(request: HttpRequest, batch: SepaBatch, *, book_form=None):
     context = {
         "batch": batch,
         "lines": batch.lines.select_related("payout__application__municipality"),
@@ -664,7 +668,7 @@ def _render_batch(request, batch: SepaBatch, *, book_form=None):
 @login_required
 @role_required(*OFFICE_ROLES)
 @require_http_methods(["GET", "HEAD", "POST"])
-def sepa_batch_detail(request, pk: int):
+def sepa_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(SepaBatch.objects.select_related("created_by", "exported_by", "booked_by"), pk=pk)
     if request.method != "POST":
         return _render_batch(request, batch)
@@ -708,7 +712,7 @@ def sepa_batch_detail(request, pk: int):
 @login_required
 @role_required(Role.APPROVER)
 @require_http_methods(["GET", "HEAD"])
-def sepa_batch_download(request, pk: int):
+def sepa_batch_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The frozen XML as it was written and checked at creation."""
     batch = get_object_or_404(SepaBatch, pk=pk)
     response = HttpResponse(batch.xml_bytes, content_type="application/xml; charset=utf-8")
@@ -732,7 +736,7 @@ def _programme_year(year: int | None) -> ProgrammeYear | None:
 @login_required
 @role_required(*BUDGET_ROLES)
 @require_http_methods(["GET", "HEAD"])
-def budget_overview(request, year: int | None = None):
+def budget_overview(request: HttpRequest, year: int | None = None) -> HttpResponse:
     programme_year = _programme_year(year)
     context = {
         "programme_year": programme_year,
@@ -760,7 +764,7 @@ def budget_overview(request, year: int | None = None):
 @login_required
 @role_required(*OFFICE_ROLES)
 @require_http_methods(["GET", "HEAD", "POST"])
-def budget_lapse(request, year: int):
+def budget_lapse(request: HttpRequest, year: int) -> HttpResponse:
     """Preview of the commitments nobody called by the deadline; confirming lapses exactly those."""
     programme_year = get_object_or_404(ProgrammeYear, year=year)
     form = LapseForm(request.POST if request.method == "POST" else None)

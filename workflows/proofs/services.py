@@ -52,6 +52,7 @@ from reports.models import Notice
 from workflows.common.audit import audit_proof, audit_record
 from workflows.common.errors import WorkflowError
 from workflows.common.guards import (
+    clean_line,
     clean_reason,
     expect_near_period,
     german_records,
@@ -139,18 +140,6 @@ def _application_transition(
     )
 
 
-def _text(value: str, *, label: str, max_length: int) -> str:
-    value = " ".join((value or "").split())
-    if not value:
-        raise WorkflowError(_("Bitte geben Sie %(what)s an.") % {"what": label}, code="incomplete")
-    if len(value) > max_length:
-        raise WorkflowError(
-            _("%(what)s ist zu lang (höchstens %(max)d Zeichen).") % {"what": label, "max": max_length},
-            code="too_long",
-        )
-    return value
-
-
 def _clean_expenses(expenses: list[ExpenseInput]) -> list[ExpenseInput]:
     if len(expenses) > MAX_EXPENSES:
         raise WorkflowError(
@@ -160,8 +149,8 @@ def _clean_expenses(expenses: list[ExpenseInput]) -> list[ExpenseInput]:
     today = timezone.localdate()
     cleaned = []
     for expense in expenses:
-        issuer = _text(expense.issuer, label=_("den Rechnungssteller"), max_length=200)
-        description = _text(expense.description, label=_("die Beschreibung der Ausgabe"), max_length=200)
+        issuer = clean_line(expense.issuer, label=_("den Rechnungssteller"), max_length=200)
+        description = clean_line(expense.description, label=_("die Beschreibung der Ausgabe"), max_length=200)
         if expense.spent_on is None or expense.spent_on > today:
             raise WorkflowError(
                 _("Die Ausgabe »%(description)s« ist in der Zukunft datiert; nachgewiesen werden getätigte Ausgaben.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -65,7 +65,7 @@ def _own_application_or_404(user, pk: int) -> Application:
     return application
 
 
-def _applicant_page(request, application: Application, *, form=None, formset=None):
+def _applicant_page(request: HttpRequest, application: Application, *, form=None, formset=None):
     proof = ProofOfUse.objects.filter(application=application).select_related("refund_claim").first()
     if proof is None and application.status not in selectors.WITH_PROOF:
         raise Http404
@@ -100,7 +100,7 @@ def _applicant_page(request, application: Application, *, form=None, formset=Non
 @login_required
 @role_required(Role.APPLICANT)
 @require_http_methods(["GET", "HEAD", "POST"])
-def proof_applicant(request, pk: int):
+def proof_applicant(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own_application_or_404(request.user, pk)
     if request.method != "POST":
         return _applicant_page(request, application)
@@ -142,7 +142,7 @@ clerk_only = role_required(Role.CLERK)
 @login_required
 @clerk_only
 @require_http_methods(["GET", "HEAD"])
-def proof_office_list(request):
+def proof_office_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     overdue = [
         {"proof": proof, "days": (today - proof.due_date).days} for proof in selectors.proofs_overdue(today=today)
@@ -167,7 +167,7 @@ def _office_proof_or_404(pk: int) -> ProofOfUse:
     )
 
 
-def _office_page(request, proof: ProofOfUse, *, bound: dict | None = None):
+def _office_page(request: HttpRequest, proof: ProofOfUse, *, bound: dict | None = None):
     figures = selectors.proof_figures(proof=proof)
     claim = RefundClaim.objects.filter(proof=proof).first()
     eligible = set(proof.application.programme_year.eligible_cost_types.values_list("pk", flat=True))
@@ -221,7 +221,7 @@ def _office_page(request, proof: ProofOfUse, *, bound: dict | None = None):
 @login_required
 @clerk_only
 @require_http_methods(["GET", "HEAD", "POST"])
-def proof_office_review(request, pk: int):
+def proof_office_review(request: HttpRequest, pk: int) -> HttpResponse:
     proof = _office_proof_or_404(pk)
     if request.method != "POST":
         return _office_page(request, proof)
