@@ -45,12 +45,12 @@ from budgets.selectors import (
 )
 from core.money import ZERO, format_eur, money
 from grants.models import Application, Land, Municipality, ProgrammeYear, StructuralStatus
-from grants.roles import Role
 from grants.selectors import municipalities_with_structural_status
 from workflows.common.audit import audit_record
 from workflows.common.errors import WorkflowError
-from workflows.common.guards import german_records, require_role
+from workflows.common.guards import german_records
 from workflows.common.notifications import notify_applicant
+from workflows.payouts.permissions import commitments_can_lapse
 
 S = Application.Status
 Kind = LedgerEntry.Kind
@@ -266,7 +266,7 @@ def commitments_lapse(*, user: AbstractUser, programme_year_id: int, application
     Idempotent: an application already lapsed, or no longer eligible (a payout was
     requested in the meantime, or it was never approved), is skipped with its reason.
     """
-    require_role(user, Role.CLERK, Role.APPROVER)
+    commitments_can_lapse(user=user).require()
     ids = sorted({int(pk) for pk in application_ids})
     if not ids:
         raise WorkflowError(_("Es sind keine Anträge ausgewählt."), code="nothing_selected")

@@ -133,3 +133,13 @@ def sepa_batch_can_book(*, user: AbstractUser, batch: SepaBatch) -> Permission:
             code="already_booked",
         )
     return _batch_in_state(batch, SepaBatch.Status.EXPORTED)
+
+
+# --- the lapse of commitments never called (Verfall) -------------------------------------
+
+
+def commitments_can_lapse(*, user: AbstractUser) -> Permission:
+    """The office (clerks and approvers) lets commitments lapse; controllers only look."""
+    if has_role(user, Role.CLERK) or has_role(user, Role.APPROVER):
+        return ALLOWED
+    return role_refused()

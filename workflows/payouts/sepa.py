@@ -85,16 +85,8 @@ def _remittance(payout: Payout) -> str:
     }
 
 
-@german_records
-def sepa_batch_create(*, approver: AbstractUser, execution_date: datetime.date | None = None) -> SepaBatch:
-    """Collect every released payout that is in no batch yet into one SEPA credit transfer.
-
-    The XML is written, checked against the XSD and frozen with its SHA-256 in the same
-    transaction that assigns the payouts; a payout is never in two batches.
-    """
-    sepa_batch_can_create(user=approver).require()
-    debtor = _debtor()
-    today = timezone.localdate()
+def _execution_date(execution_date: datetime.date | None, *, today: datetime.date) -> datetime.date:
+    """The day the bank is to execute: today unless given, never past, at most a few weeks ahead."""
     execution_date = execution_date or today
     if execution_date < today:
         raise WorkflowError(_("Der Ausführungstermin darf nicht in der Vergangenheit liegen."), code="execution_date")
@@ -105,6 +97,80 @@ def sepa_batch_create(*, approver: AbstractUser, execution_date: datetime.date |
             % {"days": SEPA_MAX_EXECUTION_DAYS, "latest": f"{latest:%d.%m.%Y}"},
             code="execution_date",
         )
+    return execution_date
+
+
+def _transfer_line(payout: Payout) -> SepaTransferLine:
+    return SepaTransferLine(
+        end_to_end_id=payout.number,
+        amount=money(payout.checked_amount),
+        name=payout.account_holder,
+        iban=payout.iban,
+        bic=payout.bic,
+        address=SepaAddress(
+            street=payout.street,
+            building_number=payout.building_number,
+            postcode=payout.postcode,
+            town=payout.town,
+            country=payout.country,
+        ),
+        remittance=_remittance(payout),
+    )
+
+
+def _pain001_checked(*, number: str, execution_date: datetime.date, debtor, lines: list[SepaTransferLine]):
+    """The XML for the bank, valid against the XSD and read back: count, sum and references as booked."""
+    try:
+        xml = render_pain001(message_id=number, execution_date=execution_date, debtor=debtor, lines=lines)
+        validate_pain001(xml)
+    except SepaError as error:
+        raise WorkflowError(
+            _("Die SEPA-Datei entspricht nicht dem Schema %(schema)s: %(reason)s")
+            % {"schema": SCHEMA, "reason": error.message},
+            code="sepa_invalid",
+        ) from None
+    # What the bank will read must be what we book (a guard against a change in the
+    # library that writes the file).
+    summary = pain001_summary(xml)
+    if (
+        summary.transaction_count != len(lines)
+        or summary.control_sum != money(sum((line.amount for line in lines), ZERO))
+        or summary.end_to_end_ids != tuple(line.end_to_end_id for line in lines)
+        or summary.amounts != tuple(line.amount for line in lines)
+    ):
+        raise WorkflowError(_("Die SEPA-Datei stimmt nicht mit den Auszahlungen überein."), code="sepa_invalid")
+    return xml, summary
+
+
+def _lines_store(batch: SepaBatch, payouts: list[Payout], lines: list[SepaTransferLine]) -> None:
+    SepaBatchLine.objects.bulk_create(
+        [
+            SepaBatchLine(
+                batch=batch,
+                payout=payout,
+                end_to_end_id=line.end_to_end_id,
+                amount=line.amount,
+                creditor_name=line.name[:70],
+                iban=line.iban,
+                bic=line.bic,
+                remittance=line.remittance[:140],
+            )
+            for payout, line in zip(payouts, lines, strict=True)
+        ]
+    )
+
+
+@german_records
+def sepa_batch_create(*, approver: AbstractUser, execution_date: datetime.date | None = None) -> SepaBatch:
+    """Collect every released payout that is in no batch yet into one SEPA credit transfer.
+
+    The XML is written, checked against the XSD and frozen with its SHA-256 in the same
+    transaction that assigns the payouts; a payout is never in two batches.
+    """
+    sepa_batch_can_create(user=approver).require()
+    debtor = _debtor()
+    today = timezone.localdate()
+    execution_date = _execution_date(execution_date, today=today)
     with transaction.atomic():
         # Lock every released payout (in id order: two creators queue, never deadlock),
         # then ask again which are in no batch. A batch created while this one waited for
@@ -121,44 +187,9 @@ def sepa_batch_create(*, approver: AbstractUser, execution_date: datetime.date |
                 code="nothing_to_batch",
             )
         number = number_next(prefix=SEPA_NUMBER_PREFIX, year=today.year)
-        lines = [
-            SepaTransferLine(
-                end_to_end_id=payout.number,
-                amount=money(payout.checked_amount),
-                name=payout.account_holder,
-                iban=payout.iban,
-                bic=payout.bic,
-                address=SepaAddress(
-                    street=payout.street,
-                    building_number=payout.building_number,
-                    postcode=payout.postcode,
-                    town=payout.town,
-                    country=payout.country,
-                ),
-                remittance=_remittance(payout),
-            )
-            for payout in payouts
-        ]
+        lines = [_transfer_line(payout) for payout in payouts]
         control_sum = money(sum((line.amount for line in lines), ZERO))
-        try:
-            xml = render_pain001(message_id=number, execution_date=execution_date, debtor=debtor, lines=lines)
-            validate_pain001(xml)
-        except SepaError as error:
-            raise WorkflowError(
-                _("Die SEPA-Datei entspricht nicht dem Schema %(schema)s: %(reason)s")
-                % {"schema": SCHEMA, "reason": error.message},
-                code="sepa_invalid",
-            ) from None
-        # What the bank will read must be what we book: count, sum and references
-        # (a guard against a change in the library that writes the file).
-        summary = pain001_summary(xml)
-        if (
-            summary.transaction_count != len(lines)
-            or summary.control_sum != control_sum
-            or summary.end_to_end_ids != tuple(line.end_to_end_id for line in lines)
-            or summary.amounts != tuple(line.amount for line in lines)
-        ):
-            raise WorkflowError(_("Die SEPA-Datei stimmt nicht mit den Auszahlungen überein."), code="sepa_invalid")
+        xml, summary = _pain001_checked(number=number, execution_date=execution_date, debtor=debtor, lines=lines)
         batch = SepaBatch.objects.create(
             number=number,
             schema=SCHEMA,
@@ -173,21 +204,7 @@ def sepa_batch_create(*, approver: AbstractUser, execution_date: datetime.date |
             sha256=sha256_hex(xml),
             created_by=approver,
         )
-        SepaBatchLine.objects.bulk_create(
-            [
-                SepaBatchLine(
-                    batch=batch,
-                    payout=payout,
-                    end_to_end_id=line.end_to_end_id,
-                    amount=line.amount,
-                    creditor_name=line.name[:70],
-                    iban=line.iban,
-                    bic=line.bic,
-                    remittance=line.remittance[:140],
-                )
-                for payout, line in zip(payouts, lines, strict=True)
-            ]
-        )
+        _lines_store(batch, payouts, lines)
         for payout in payouts:
             audit_payout(
                 payout=payout,

@@ -238,6 +238,61 @@ def _check_invoices_against_application(application: Application, invoices: list
 # --- the municipality ------------------------------------------------------------------
 
 
+def _requested_amount(invoices: list[InvoiceInput], amount: Decimal | None) -> Decimal:
+    """The invoices' total, or less when given; never more."""
+    invoice_total = money(sum((invoice.amount for invoice in invoices), ZERO))
+    amount = invoice_total if amount is None else money(amount)
+    if amount <= ZERO:
+        raise WorkflowError(_("Der abgerufene Betrag muss größer als 0 € sein."), code="amount")
+    if amount > invoice_total:
+        raise WorkflowError(
+            _("Der abgerufene Betrag darf die Summe der Rechnungen (%(total)s) nicht übersteigen.")
+            % {"total": format_eur(invoice_total)},
+            code="amount",
+        )
+    return amount
+
+
+def _refuse_over_request(application: Application, amount: Decimal) -> None:
+    """Approved minus paid minus what other open requests claim is the most one may request."""
+    remaining = application_payout_remaining(application=application)
+    if amount > remaining:
+        raise WorkflowError(
+            _(
+                "Der Mittelabruf übersteigt den noch abrufbaren Betrag: bewilligt sind %(approved)s, "
+                "ausgezahlt oder bereits abgerufen %(used)s, abrufbar noch %(remaining)s; "
+                "abgerufen werden sollen %(amount)s."
+            )
+            % {
+                "approved": format_eur(application.approved_amount),
+                "used": format_eur(application.approved_amount - remaining),
+                "remaining": format_eur(max(remaining, ZERO)),
+                "amount": format_eur(amount),
+            },
+            code="over_request",
+        )
+
+
+def _invoices_store(payout: Payout, invoices: list[InvoiceInput]) -> None:
+    # Invoices dated before the measure could start are flagged for the clerk, not refused.
+    start = measure_start_date(application=payout.application)
+    PayoutInvoice.objects.bulk_create(
+        [
+            PayoutInvoice(
+                payout=payout,
+                issuer=invoice.issuer,
+                number=invoice.number,
+                invoice_date=invoice.invoice_date,
+                amount=invoice.amount,
+                cost_type=invoice.cost_type,
+                before_start=start is not None and invoice.invoice_date < start,
+                position=index,
+            )
+            for index, invoice in enumerate(invoices)
+        ]
+    )
+
+
 @german_records
 def payout_request(
     *,
@@ -260,16 +315,7 @@ def payout_request(
     uploads = _check_files(files)
     if not uploads:
         raise WorkflowError(_("Bitte laden Sie die Rechnungen und Zahlungsbelege hoch."), code="no_files")
-    invoice_total = money(sum((invoice.amount for invoice in invoices), ZERO))
-    amount = invoice_total if amount is None else money(amount)
-    if amount <= ZERO:
-        raise WorkflowError(_("Der abgerufene Betrag muss größer als 0 € sein."), code="amount")
-    if amount > invoice_total:
-        raise WorkflowError(
-            _("Der abgerufene Betrag darf die Summe der Rechnungen (%(total)s) nicht übersteigen.")
-            % {"total": format_eur(invoice_total)},
-            code="amount",
-        )
+    amount = _requested_amount(invoices, amount)
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -277,27 +323,11 @@ def payout_request(
             payout_can_request(user=user, application=application).require()
             _check_window(application.programme_year)
             _check_invoices_against_application(application, invoices)
-            remaining = application_payout_remaining(application=application)
-            if amount > remaining:
-                raise WorkflowError(
-                    _(
-                        "Der Mittelabruf übersteigt den noch abrufbaren Betrag: bewilligt sind %(approved)s, "
-                        "ausgezahlt oder bereits abgerufen %(used)s, abrufbar noch %(remaining)s; "
-                        "abgerufen werden sollen %(amount)s."
-                    )
-                    % {
-                        "approved": format_eur(application.approved_amount),
-                        "used": format_eur(application.approved_amount - remaining),
-                        "remaining": format_eur(max(remaining, ZERO)),
-                        "amount": format_eur(amount),
-                    },
-                    code="over_request",
-                )
+            _refuse_over_request(application, amount)
             if not application.iban or not application.account_holder:
                 raise WorkflowError(
                     _("Im Antrag ist keine vollständige Bankverbindung angegeben."), code="account_missing"
                 )
-            start = measure_start_date(application=application)
             payout = Payout(
                 number=number_next(prefix=PAYOUT_NUMBER_PREFIX, year=application.programme_year.year),
                 application=application,
@@ -313,21 +343,7 @@ def payout_request(
                 requested_by=user,
             )
             payout.save()
-            PayoutInvoice.objects.bulk_create(
-                [
-                    PayoutInvoice(
-                        payout=payout,
-                        issuer=invoice.issuer,
-                        number=invoice.number,
-                        invoice_date=invoice.invoice_date,
-                        amount=invoice.amount,
-                        cost_type=invoice.cost_type,
-                        before_start=start is not None and invoice.invoice_date < start,
-                        position=index,
-                    )
-                    for index, invoice in enumerate(invoices)
-                ]
-            )
+            _invoices_store(payout, invoices)
             for upload, name, content_type in uploads:
                 invoice_file = _store_file(payout, user, upload, name, content_type)
                 stored.append(invoice_file.file.name)

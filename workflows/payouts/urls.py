@@ -3,7 +3,7 @@ under "auszahlungen/" and "haushalt/"."""
 
 from django.urls import path
 
-from workflows.payouts import views
+from workflows.payouts import views, views_budget, views_sepa
 
 urlpatterns = [
     # The municipality.
@@ -27,10 +27,10 @@ urlpatterns = [
     # The programme office.
     path("auszahlungen/", views.payout_queue, name="payout_queue"),
     path("auszahlungen/<int:pk>/", views.payout_office_detail, name="payout_office_detail"),
-    path("auszahlungen/sepa/", views.sepa_overview, name="sepa_overview"),
-    path("auszahlungen/sepa/<int:pk>/", views.sepa_batch_detail, name="sepa_batch_detail"),
-    path("auszahlungen/sepa/<int:pk>/xml/", views.sepa_batch_download, name="sepa_batch_download"),
-    path("haushalt/", views.budget_overview, name="budget_overview"),
-    path("haushalt/<int:year>/", views.budget_overview, name="budget_year"),
-    path("haushalt/<int:year>/verfall/", views.budget_lapse, name="budget_lapse"),
+    path("auszahlungen/sepa/", views_sepa.sepa_overview, name="sepa_overview"),
+    path("auszahlungen/sepa/<int:pk>/", views_sepa.sepa_batch_detail, name="sepa_batch_detail"),
+    path("auszahlungen/sepa/<int:pk>/xml/", views_sepa.sepa_batch_download, name="sepa_batch_download"),
+    path("haushalt/", views_budget.budget_overview, name="budget_overview"),
+    path("haushalt/<int:year>/", views_budget.budget_overview, name="budget_year"),
+    path("haushalt/<int:year>/verfall/", views_budget.budget_lapse, name="budget_lapse"),
 ]

@@ -18,33 +18,28 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from budgets.models import InvoiceFile, Payout, SepaBatch
+from budgets.models import InvoiceFile, Payout
 from budgets.selectors import application_payout_remaining, payout_warnings, payouts_ready_summary
-from core.money import ZERO, format_eur, money
-from grants.models import Application, ProgrammeYear
+from core.money import format_eur
+from grants.models import Application
 from grants.permissions import can_act_for, role_required
 from grants.roles import Role, user_roles
 from workflows.common.errors import WorkflowError, form_error_add
 from workflows.common.labels import ACTION_LABELS, APPLICANT_COMMENTS, UNKNOWN_ACTION
-from workflows.common.warnings import base_rate_warning
 from workflows.models import AuditRecord
-from workflows.payouts import budget, sepa
 from workflows.payouts import services as payouts
 from workflows.payouts.forms import (
     INVOICE_FIELDS,
     INVOICE_PREFIX,
     INVOICE_ROWS,
     InvoiceFormSet,
-    LapseForm,
     PayoutAnswerForm,
     PayoutCheckForm,
     PayoutDocumentsForm,
@@ -53,8 +48,6 @@ from workflows.payouts.forms import (
     PayoutRequestForm,
     PayoutSendBackForm,
     PayoutWithdrawForm,
-    SepaBatchCreateForm,
-    SepaBookForm,
 )
 from workflows.payouts.permissions import (
     payout_can_add_file,
@@ -65,15 +58,10 @@ from workflows.payouts.permissions import (
     payout_can_resubmit,
     payout_can_send_back,
     payout_can_withdraw,
-    sepa_batch_can_book,
-    sepa_batch_can_create,
-    sepa_batch_can_download,
-    sepa_batch_can_export,
 )
 
 S = Application.Status
 P = Payout.Status
-B = SepaBatch.Status
 PAGE_SIZE = 25
 OFFICE_ROLES = {Role.CLERK, Role.APPROVER}
 
@@ -87,7 +75,6 @@ PAYOUT_VARIANTS = {
     P.REJECTED: "danger",
     P.WITHDRAWN: "danger",
 }
-BATCH_VARIANTS = {B.CREATED: "info", B.EXPORTED: "warning", B.BOOKED: "success"}
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -181,7 +168,8 @@ def _documents_request(payout: Payout) -> AuditRecord | None:
     return records[-1] if records else None
 
 
-def _page(request: HttpRequest, queryset, param: str):
+def page_of(request: HttpRequest, queryset, param: str):
+    """One page of ``queryset``; ``param`` names the page in the query string (two lists on a page)."""
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
 
 
@@ -436,7 +424,7 @@ def payout_queue(request: HttpRequest) -> HttpResponse:
     related = ("application__municipality", "application__programme_year", "checked_by")
     context = {"is_clerk": Role.CLERK in roles, "is_approver": Role.APPROVER in roles}
     if context["is_clerk"]:
-        to_check = _page(
+        to_check = page_of(
             request,
             Payout.objects.filter(status__in=Payout.WITH_APPLICANT)
             .select_related(*related)
@@ -451,7 +439,7 @@ def payout_queue(request: HttpRequest) -> HttpResponse:
             for payout in to_check.object_list
         ]
     if context["is_approver"]:
-        to_release = _page(
+        to_release = page_of(
             request,
             Payout.objects.filter(status=P.CHECKED).select_related(*related).order_by("checked_at", "pk"),
             "seite_freigabe",
@@ -589,223 +577,3 @@ def payout_office_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("payout_queue")
     messages.error(request, _("Unbekannte Aktion. Bitte laden Sie die Seite neu."))
     return redirect(_office_payout_url(payout))
-
-
-# --- SEPA ------------------------------------------------------------------------------------------
-
-
-def _render_sepa(request: HttpRequest, *, create_form=None, status: int = 200):
-    ready = payouts_ready_summary(shown=PAGE_SIZE)
-    if create_form is None:
-        create_form = SepaBatchCreateForm(initial={"expected_count": ready.count, "expected_total": ready.total})
-    context = {
-        "ready": ready,
-        "create_form": create_form,
-        "batches": _page(request, SepaBatch.objects.select_related("created_by"), "seite"),
-        "can_create": sepa_batch_can_create(user=request.user),
-        "batch_variants": BATCH_VARIANTS,
-    }
-    return render(request, "workflows/payout_sepa.html", context, status=status)
-
-
-@login_required
-@role_required(*OFFICE_ROLES)
-@require_http_methods(["GET", "HEAD", "POST"])
-def sepa_overview(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return _render_sepa(request)
-    if not sepa_batch_can_create(user=request.user):
-        raise PermissionDenied(_("SEPA-Dateien erstellt die Bewilligung."))
-    form = SepaBatchCreateForm(request.POST)
-    if form.is_valid():
-        ready = payouts_ready_summary()
-        data = form.cleaned_data
-        if (data["expected_count"], money(data["expected_total"])) != (ready.count, ready.total):
-            # What was confirmed must be what goes to the bank.
-            form = SepaBatchCreateForm(
-                initial={
-                    "expected_count": ready.count,
-                    "expected_total": ready.total,
-                    "execution_date": data["execution_date"],
-                }
-            )
-            messages.warning(
-                request,
-                _(
-                    "Seit dem Aufruf der Seite haben sich die freigegebenen Auszahlungen geändert. Bitte prüfen Sie "
-                    "Anzahl und Summe und bestätigen Sie erneut."
-                ),
-            )
-            return _render_sepa(request, create_form=form)
-        try:
-            batch = sepa.sepa_batch_create(approver=request.user, execution_date=data["execution_date"])
-        except WorkflowError as error:
-            form_error_add(form, error)
-        else:
-            messages.success(
-                request,
-                _("Die Sammelüberweisung %(number)s über %(count)d Auszahlung(en), zusammen %(total)s, ist erstellt.")
-                % {"number": batch.number, "count": batch.transaction_count, "total": format_eur(batch.control_sum)},
-            )
-            return redirect("sepa_batch_detail", pk=batch.pk)
-    return _render_sepa(request, create_form=form)
-
-
-def _render_batch(request: HttpRequest, batch: SepaBatch, *, book_form=None):
-    context = {
-        "batch": batch,
-        "lines": batch.lines.select_related("payout__application__municipality"),
-        "status_variant": BATCH_VARIANTS.get(batch.status, "info"),
-        "can_download": sepa_batch_can_download(user=request.user),
-        "can_export": sepa_batch_can_export(user=request.user, batch=batch),
-        "can_book": sepa_batch_can_book(user=request.user, batch=batch),
-        "book_form": book_form or SepaBookForm(prefix="buchung"),
-        "any_errors": bool(book_form and book_form.errors),
-    }
-    return render(request, "workflows/payout_sepa_batch.html", context)
-
-
-@login_required
-@role_required(*OFFICE_ROLES)
-@require_http_methods(["GET", "HEAD", "POST"])
-def sepa_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(SepaBatch.objects.select_related("created_by", "exported_by", "booked_by"), pk=pk)
-    if request.method != "POST":
-        return _render_batch(request, batch)
-    action = request.POST.get("action", "")
-    if action == "export":
-        if sepa_batch_can_export(user=request.user, batch=batch).code == "forbidden":
-            raise PermissionDenied(_("SEPA-Dateien übergibt die Bewilligung an die Bank."))
-        try:
-            sepa.sepa_batch_mark_exported(approver=request.user, batch_id=batch.pk)
-        except WorkflowError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("Die Sammelüberweisung %(number)s ist als an die Bank übergeben vermerkt.")
-                % {"number": batch.number},
-            )
-        return redirect("sepa_batch_detail", pk=batch.pk)
-    if action == "book":
-        form = SepaBookForm(request.POST, prefix="buchung")
-        if form.is_valid():
-            try:
-                sepa.sepa_batch_book_paid(
-                    user=request.user, batch_id=batch.pk, value_date=form.cleaned_data["value_date"]
-                )
-            except WorkflowError as error:
-                form_error_add(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Die Sammelüberweisung %(number)s ist mit Wertstellung %(date)s als ausgezahlt gebucht.")
-                    % {"number": batch.number, "date": f"{form.cleaned_data['value_date']:%d.%m.%Y}"},
-                )
-                return redirect("sepa_batch_detail", pk=batch.pk)
-        batch.refresh_from_db()
-        return _render_batch(request, batch, book_form=form)
-    messages.error(request, _("Unbekannte Aktion. Bitte laden Sie die Seite neu."))
-    return redirect("sepa_batch_detail", pk=batch.pk)
-
-
-@login_required
-@role_required(Role.APPROVER)
-@require_http_methods(["GET", "HEAD"])
-def sepa_batch_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """The frozen XML as it was written and checked at creation."""
-    batch = get_object_or_404(SepaBatch, pk=pk)
-    response = HttpResponse(batch.xml_bytes, content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{batch.file_name}"'
-    return response
-
-
-# --- budget ------------------------------------------------------------------------------------------
-
-
-BUDGET_ROLES = (Role.CONTROLLER, Role.CLERK, Role.APPROVER)
-
-
-def _programme_year(year: int | None) -> ProgrammeYear | None:
-    if year is not None:
-        return get_object_or_404(ProgrammeYear, year=year)
-    this_year = ProgrammeYear.objects.filter(year=timezone.localdate().year).first()
-    return this_year or ProgrammeYear.objects.order_by("-year").first()
-
-
-@login_required
-@role_required(*BUDGET_ROLES)
-@require_http_methods(["GET", "HEAD"])
-def budget_overview(request: HttpRequest, year: int | None = None) -> HttpResponse:
-    programme_year = _programme_year(year)
-    context = {
-        "programme_year": programme_year,
-        "programme_years": ProgrammeYear.objects.order_by("-year"),
-        **base_rate_warning(request.user),
-    }
-    if programme_year is not None:
-        day = budget.structural_status_day(programme_year=programme_year)
-        by_land = budget.budget_by_land(programme_year=programme_year)
-        by_status = budget.budget_by_structural_status(programme_year=programme_year, day=day)
-        may_lapse = bool(user_roles(request.user) & OFFICE_ROLES)
-        context.update(
-            figures=budget.budget_figures(programme_year=programme_year),
-            by_land=by_land,
-            by_land_total=budget.breakdown_total(by_land),
-            by_status=by_status,
-            by_status_total=budget.breakdown_total(by_status),
-            status_day=day,
-            may_lapse=may_lapse,
-            deadline_passed=budget.lapse_deadline_passed(programme_year=programme_year),
-        )
-    return render(request, "workflows/budget_overview.html", context)
-
-
-@login_required
-@role_required(*OFFICE_ROLES)
-@require_http_methods(["GET", "HEAD", "POST"])
-def budget_lapse(request: HttpRequest, year: int) -> HttpResponse:
-    """Preview of the commitments nobody called by the deadline; confirming lapses exactly those."""
-    programme_year = get_object_or_404(ProgrammeYear, year=year)
-    form = LapseForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = budget.commitments_lapse(
-                user=request.user,
-                programme_year_id=programme_year.pk,
-                application_ids=form.cleaned_data["application_ids"],
-            )
-        except WorkflowError as error:
-            form_error_add(form, error)
-        else:
-            if result.lapsed:
-                messages.success(
-                    request,
-                    _(
-                        "%(count)d Bewilligung(en) sind verfallen; %(total)s sind an den Programmhaushalt "
-                        "zurückgegeben. Die Kommunen werden per E-Mail benachrichtigt."
-                    )
-                    % {"count": len(result.lapsed), "total": format_eur(result.released_total)},
-                )
-            if result.skipped:
-                messages.info(
-                    request,
-                    _("Nicht verfallen (übersprungen): %(list)s.")
-                    % {
-                        "list": "; ".join(
-                            f"{skip.file_number or skip.application_id}: {skip.reason}" for skip in result.skipped
-                        )
-                    },
-                )
-            return redirect("budget_year", year=programme_year.year)
-    candidates = budget.commitments_lapse_preview(programme_year=programme_year)
-    if request.method != "POST":
-        form = LapseForm(initial={"application_ids": ",".join(str(c.application.pk) for c in candidates)})
-    context = {
-        "programme_year": programme_year,
-        "candidates": candidates,
-        "total": money(sum((candidate.amount for candidate in candidates), ZERO)),
-        "deadline_passed": budget.lapse_deadline_passed(programme_year=programme_year),
-        "form": form,
-    }
-    return render(request, "workflows/budget_lapse.html", context)

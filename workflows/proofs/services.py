@@ -481,6 +481,67 @@ def proof_accept(
     return proof
 
 
+def _refund_dates(arises_on: datetime.date | None, due_on: datetime.date | None) -> tuple[datetime.date, datetime.date]:
+    """The day the claim arises (today unless given) and its payment deadline (30 days later unless given)."""
+    today = timezone.localdate()
+    arises_on = arises_on or today
+    if arises_on > today:
+        raise WorkflowError(_("Der Erstattungsanspruch kann nicht in der Zukunft entstehen."), code="arises_on")
+    due_on = due_on or arises_on + datetime.timedelta(days=REFUND_DUE_DAYS)
+    if due_on < arises_on:
+        raise WorkflowError(_("Die Zahlungsfrist darf nicht vor der Entstehung des Anspruchs enden."), code="due_on")
+    if due_on > arises_on + datetime.timedelta(days=REFUND_MAX_DUE_DAYS):
+        raise WorkflowError(
+            _("Die Zahlungsfrist darf höchstens %(days)d Tage nach der Entstehung des Anspruchs enden.")
+            % {"days": REFUND_MAX_DUE_DAYS},
+            code="due_on",
+        )
+    return arises_on, due_on
+
+
+def _refuse_before_first_payout(application: Application, arises_on: datetime.date) -> None:
+    first_paid = application.payouts.filter(status=Payout.Status.PAID).aggregate(first=Min("value_date"))["first"]
+    if first_paid is not None and arises_on < first_paid:
+        raise WorkflowError(
+            _(
+                "Der Erstattungsanspruch kann nicht vor der ersten Auszahlung am %(paid)s entstehen, "
+                "die er zurückfordert."
+            )
+            % {"paid": f"{first_paid:%d.%m.%Y}"},
+            code="arises_on",
+        )
+
+
+def _claim_save(claim: RefundClaim) -> RefundClaim:
+    """Store the claim; the database allows one per proof, a second one is refused."""
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError:
+        raise WorkflowError(
+            _("Zu diesem Verwendungsnachweis besteht bereits eine Rückforderung."), code="already_claimed"
+        ) from None
+    return claim
+
+
+def _refund_notice_issue(claim: RefundClaim, *, clerk: AbstractUser) -> None:
+    """The Rückforderungsbescheid, naming the approval notice it partly revokes."""
+    application = claim.application
+    approval = Notice.objects.filter(application=application, kind=Notice.Kind.APPROVAL).order_by("-issued_at").first()
+    notice_issue(
+        application=application,
+        kind=Notice.Kind.REFUND_CLAIM,
+        user=clerk,
+        extra={
+            "amount": claim.amount,
+            "reason": claim.reason,
+            "due_date": claim.due_on,
+            "interest_from": claim.arises_on,
+            "approval_number": approval.number if approval else None,
+        },
+    )
+
+
 @german_records
 def proof_claim_refund(
     *,
@@ -501,37 +562,16 @@ def proof_claim_refund(
     """
     reason = clean_reason(reason, what=_("eine Begründung der Rückforderung"))
     amount = money(amount)
-    today = timezone.localdate()
-    arises_on = arises_on or today
     if amount <= ZERO:
         raise WorkflowError(_("Der Rückforderungsbetrag muss größer als 0 € sein."), code="amount")
-    if arises_on > today:
-        raise WorkflowError(_("Der Erstattungsanspruch kann nicht in der Zukunft entstehen."), code="arises_on")
-    due_on = due_on or arises_on + datetime.timedelta(days=REFUND_DUE_DAYS)
-    if due_on < arises_on:
-        raise WorkflowError(_("Die Zahlungsfrist darf nicht vor der Entstehung des Anspruchs enden."), code="due_on")
-    if due_on > arises_on + datetime.timedelta(days=REFUND_MAX_DUE_DAYS):
-        raise WorkflowError(
-            _("Die Zahlungsfrist darf höchstens %(days)d Tage nach der Entstehung des Anspruchs enden.")
-            % {"days": REFUND_MAX_DUE_DAYS},
-            code="due_on",
-        )
+    arises_on, due_on = _refund_dates(arises_on, due_on)
     with transaction.atomic():
         proof = proof_lock(proof_id)
         application = proof.application
         proof_can_decide(user=clerk, proof=proof).require()
         _expect_granted(application)
         _refuse_open_payouts(application)
-        first_paid = application.payouts.filter(status=Payout.Status.PAID).aggregate(first=Min("value_date"))["first"]
-        if first_paid is not None and arises_on < first_paid:
-            raise WorkflowError(
-                _(
-                    "Der Erstattungsanspruch kann nicht vor der ersten Auszahlung am %(paid)s entstehen, "
-                    "die er zurückfordert."
-                )
-                % {"paid": f"{first_paid:%d.%m.%Y}"},
-                code="arises_on",
-            )
+        _refuse_before_first_payout(application, arises_on)
         figures = proof_figures(proof=proof)
         recognised = _recognised(figures, recognised_amount)
         figures = proof_figures(proof=proof, recognised_amount=recognised)
@@ -543,24 +583,19 @@ def proof_claim_refund(
             )
         full = amount == figures.paid
         released = _release_unspent(proof, actor=clerk)
-        claim = RefundClaim(
-            number=number_next(prefix=REFUND_NUMBER_PREFIX, year=application.programme_year.year),
-            application=application,
-            proof=proof,
-            amount=amount,
-            reason=reason,
-            full_revocation=full,
-            arises_on=arises_on,
-            due_on=due_on,
-            created_by=clerk,
+        claim = _claim_save(
+            RefundClaim(
+                number=number_next(prefix=REFUND_NUMBER_PREFIX, year=application.programme_year.year),
+                application=application,
+                proof=proof,
+                amount=amount,
+                reason=reason,
+                full_revocation=full,
+                arises_on=arises_on,
+                due_on=due_on,
+                created_by=clerk,
+            )
         )
-        try:
-            with transaction.atomic():
-                claim.save()
-        except IntegrityError:
-            raise WorkflowError(
-                _("Zu diesem Verwendungsnachweis besteht bereits eine Rückforderung."), code="already_claimed"
-            ) from None
         proof.recognised_amount = recognised
         proof.review_note = reason
         proof.decided_by = clerk
@@ -580,39 +615,15 @@ def proof_claim_refund(
             from_state=PS.IN_REVIEW,
             comment=f"{comment} – {reason}",
         )
+        # The whole amount paid back is a full revocation; otherwise the grant stands, reduced.
         if full:
-            _application_transition(
-                application,
-                application.revoke,
-                proof=proof,
-                action="grants.application.revoked",
-                actor=clerk,
-                comment=_("Vollständiger Widerruf, Rückforderung %(number)s") % {"number": claim.number},
-            )
+            transition, action = application.revoke, "grants.application.revoked"
+            comment = _("Vollständiger Widerruf, Rückforderung %(number)s") % {"number": claim.number}
         else:
-            _application_transition(
-                application,
-                application.complete,
-                proof=proof,
-                action="grants.application.completed",
-                actor=clerk,
-                comment=_("Teilweiser Widerruf, Rückforderung %(number)s") % {"number": claim.number},
-            )
-        approval = (
-            Notice.objects.filter(application=application, kind=Notice.Kind.APPROVAL).order_by("-issued_at").first()
-        )
-        notice_issue(
-            application=application,
-            kind=Notice.Kind.REFUND_CLAIM,
-            user=clerk,
-            extra={
-                "amount": amount,
-                "reason": reason,
-                "due_date": due_on,
-                "interest_from": arises_on,
-                "approval_number": approval.number if approval else None,
-            },
-        )
+            transition, action = application.complete, "grants.application.completed"
+            comment = _("Teilweiser Widerruf, Rückforderung %(number)s") % {"number": claim.number}
+        _application_transition(application, transition, proof=proof, action=action, actor=clerk, comment=comment)
+        _refund_notice_issue(claim, clerk=clerk)
         notify_applicant(application=application, event="proof_refund_claimed")
     return claim
 
