@@ -10,13 +10,11 @@ Lock order, to rule out deadlocks: programme year, then application.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
@@ -24,10 +22,9 @@ from viewflow.workflow.status import STATUS
 
 from budgets.ledger import ledger_book
 from budgets.models import LedgerEntry
-from budgets.selectors import municipality_committed, municipality_remaining_cap, programme_available
+from budgets.selectors import municipality_remaining_cap, programme_available
 from core.dates import format_day
 from core.money import ZERO, format_eur, money
-from grants.eligibility import ApplicationFacts, CostLineFacts, YearRules, check_all, rule_set_version
 from grants.models import (
     Application,
     CostLine,
@@ -36,9 +33,10 @@ from grants.models import (
     Municipality,
     ProgrammeYear,
 )
-from grants.selectors import membership_is_active, programme_year_is_open
+from grants.selectors import programme_year_is_open
 from grants.services import number_next
 from reports.models import Notice
+from workflows.applications.eligibility import eligibility_run
 from workflows.applications.flows import OPEN, office_task_get, open_task_for, sync_tasks_for, user_label
 from workflows.applications.permissions import (
     application_can_answer,
@@ -304,76 +302,6 @@ def application_missing_fields(application: Application) -> list[str]:
     return missing
 
 
-# --- eligibility ------------------------------------------------------------------------
-
-
-def _year_rules(programme_year: ProgrammeYear) -> YearRules:
-    return YearRules(
-        year=programme_year.year,
-        cap=programme_year.cap_per_municipality,
-        max_day_rate=programme_year.max_day_rate,
-        eligible_cost_types=frozenset(programme_year.eligible_cost_types.values_list("code", flat=True)),
-        application_deadline=programme_year.application_deadline,
-        version=programme_year.rule_set_version,
-    )
-
-
-PENDING = [S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED, S.RECOMMENDED]
-
-
-def _facts(application: Application, *, day: datetime.date) -> ApplicationFacts:
-    pending = (
-        Application.objects.filter(
-            municipality=application.municipality, programme_year=application.programme_year, status__in=PENDING
-        )
-        .exclude(pk=application.pk)
-        .aggregate(total=Sum("requested_amount"))["total"]
-        or ZERO
-    )
-    return ApplicationFacts(
-        submitted_on=day,
-        member_active=membership_is_active(municipality=application.municipality, day=day),
-        requested_amount=application.requested_amount,
-        period_start=application.period_start,
-        period_end=application.period_end,
-        early_start_allowed=application.early_start_allowed,
-        cost_lines=tuple(
-            CostLineFacts(
-                cost_type=line.cost_type.code,
-                cost_type_name=line.cost_type.name,
-                amount=line.amount,
-                day_rate=line.day_rate,
-            )
-            for line in application.cost_lines.select_related("cost_type")
-        ),
-        committed=municipality_committed(
-            programme_year=application.programme_year, municipality=application.municipality
-        ),
-        pending_elsewhere=money(pending),
-    )
-
-
-def _run_eligibility(application: Application) -> list[EligibilityResult]:
-    submitted_on = timezone.localdate(application.submitted_at) if application.submitted_at else timezone.localdate()
-    rules = _year_rules(application.programme_year)
-    version = rule_set_version(rules)
-    application.eligibility_results.filter(current=True).update(current=False)
-    now = timezone.now()
-    return EligibilityResult.objects.bulk_create(
-        [
-            EligibilityResult(
-                application=application,
-                rule=result.rule,
-                outcome=result.outcome,
-                message=result.message,
-                rule_set_version=version,
-                checked_at=now,
-            )
-            for result in check_all(_facts(application, day=submitted_on), rules)
-        ]
-    )
-
-
 # --- applicant actions ------------------------------------------------------------------
 
 
@@ -395,7 +323,7 @@ def application_submit(*, user: AbstractUser, application_id: int, revision: int
         application.submit()
         _bump(application, "file_number", "submitted_at")
         audit_record(application=application, action="grants.application.submitted", actor=user, from_state=S.DRAFT)
-        _run_eligibility(application)
+        eligibility_run(application)
         application.start_review()
         _bump(application)
         audit_record(
@@ -429,7 +357,7 @@ def application_resubmit(
             from_state=S.INFO_REQUESTED,
             comment=answer,
         )
-        _run_eligibility(application)
+        eligibility_run(application)
         sync_tasks_for(application, actor=user)
     return application
 

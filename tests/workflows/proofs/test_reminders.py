@@ -14,6 +14,7 @@ from django.utils import timezone
 from grants.models import ProofOfUse
 from tests.builders import approved_application, open_payout_window, submitted
 from workflows.models import AuditRecord
+from workflows.proofs import reminders
 from workflows.proofs import services as proofs
 
 TODAY = timezone.localdate
@@ -132,7 +133,7 @@ def test_a_lost_race_sends_nothing(approved, django_capture_on_commit_callbacks)
     proof = proofs.proof_of_use_open(application_id=approved.pk)
     ProofOfUse.objects.filter(pk=proof.pk).update(due_soon_reminded_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
-        sent = proofs._remind(
+        sent = reminders._remind(
             proof.pk,
             field="due_soon_reminded_at",
             action="grants.proof_of_use.reminded_due_soon",

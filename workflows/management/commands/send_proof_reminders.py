@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workflows.proofs.services import DUE_SOON_DAYS, proof_reminders_send
+from workflows.proofs.reminders import DUE_SOON_DAYS, proof_reminders_send
 
 
 class Command(BaseCommand):
