@@ -27,9 +27,9 @@ from grants.models import (
 )
 from grants.roles import Role
 from grants.services import affiliation_create
+from tests.builders import approved_application, open_payout_window
 from tests.clock import NOW
-
-PASSWORD = "Test-Passwort-2026"
+from tests.factories import PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -214,11 +214,17 @@ def on_postgres(settings):
         pytest.skip("needs PostgreSQL")
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    """Uploaded files and rendered notices go to a folder of this test's own."""
+    """Uploaded files and rendered notices go to a folder of this test's own, in every test."""
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+@pytest.fixture
+def media(media_root):
+    """The test's media folder, for tests that look at the files written."""
+    return media_root
 
 
 @pytest.fixture
@@ -226,3 +232,12 @@ def sepa_debtor(settings):
     """The programme office's account, so that SEPA batches can be created."""
     settings.SEPA_DEBTOR_IBAN = "DE89 3704 0044 0532 0130 00"
     settings.SEPA_DEBTOR_TOWN = "Berlin"
+
+
+@pytest.fixture
+def approved(applicant, gardelegen, programme_year, active_members, clerk, approver):
+    """Gardelegen's application, approved: 3 days × 850 EUR = 2,550.00 EUR, payouts open."""
+    open_payout_window(programme_year)
+    return approved_application(
+        applicant=applicant, municipality=gardelegen, programme_year=programme_year, clerk=clerk, approver=approver
+    )

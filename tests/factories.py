@@ -16,10 +16,12 @@ from core.dates import end_of_day
 from grants.models import Application, CostType, ProgrammeYear
 from grants.roles import Role
 from grants.selectors import programme_year_is_open
-from tests.conftest import PASSWORD
 from workflows.applications import services
 from workflows.applications.services import CostLineInput
 from workflows.common.errors import WorkflowError
+
+# Every persona's password (the tests log in with it).
+PASSWORD = "Test-Passwort-2026"
 
 
 def complete_data(**overrides) -> dict:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from budgets.models import LedgerEntry, Payout, SepaBatch
 from grants.models import Application
 from tests import factories
-from tests.builders import approved_application, invoice, open_payout_window, released
+from tests.builders import invoice, open_payout_window, released
 from tests.builders import request as payout_request
 from workflows.applications import flows, services
 from workflows.applications.flows import ApplicationFlow
@@ -33,7 +33,7 @@ from workflows.payouts import sepa
 from workflows.payouts import services as payouts
 
 # serialized_rollback keeps the groups and cost types seeded by migrations.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("sepa_debtor")]
 
 S = Application.Status
 P = Payout.Status
@@ -41,18 +41,6 @@ P = Payout.Status
 
 class InjectedFault(RuntimeError):
     pass
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture(autouse=True)
-def sepa_debtor(settings):
-    settings.SEPA_DEBTOR_IBAN = "DE89 3704 0044 0532 0130 00"
-    settings.SEPA_DEBTOR_TOWN = "Berlin"
 
 
 def snapshot() -> dict:
@@ -177,14 +165,6 @@ def test_a_crash_in_the_decision_page_is_a_500_and_leaves_nothing(monkeypatch, r
 
 
 # --- payouts ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def approved(applicant, gardelegen, programme_year, active_members, clerk, approver):
-    open_payout_window(programme_year)
-    return approved_application(
-        applicant=applicant, municipality=gardelegen, programme_year=programme_year, clerk=clerk, approver=approver
-    )
 
 
 @pytest.fixture

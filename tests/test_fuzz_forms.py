@@ -161,6 +161,9 @@ any_text = st.one_of(
 )
 
 
+pytestmark = pytest.mark.usefixtures("sepa_debtor")
+
+
 def german(amount: Decimal) -> str:
     whole, _dot, cents = f"{amount:.2f}".partition(".")
     groups = []
@@ -309,18 +312,6 @@ new_application_payload = payload(
 
 
 # --- the world --------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture(autouse=True)
-def sepa_debtor(settings):
-    settings.SEPA_DEBTOR_IBAN = "DE89 3704 0044 0532 0130 00"
-    settings.SEPA_DEBTOR_TOWN = "Berlin"
 
 
 @pytest.fixture

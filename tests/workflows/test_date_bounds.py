@@ -19,7 +19,7 @@ from grants.models import Application, ExpenseLine
 from tests.builders import in_review, invoice, pay, pdf, released
 from tests.clock import berlin
 from tests.workflows.payouts.test_budget_views import deadline_passed, lapse_url
-from tests.workflows.payouts.test_views import approved, browser, new_url, request_data  # noqa: F401
+from tests.workflows.payouts.test_views import browser, new_url, request_data
 from tests.workflows.proofs.test_views import applicant_url as proof_applicant_url
 from tests.workflows.proofs.test_views import expense_post, review_url
 from workflows.common.errors import WorkflowError
@@ -59,7 +59,7 @@ def claim_post(**dates) -> dict:
 
 
 @pytest.fixture
-def proof_in_review(approved, applicant, clerk, approver, clock):  # noqa: F811
+def proof_in_review(approved, applicant, clerk, approver, clock):
     pay(approved, applicant=applicant, clerk=clerk, approver=approver, amount="1000.00")
     clock.shift(datetime.timedelta(days=40))  # the project is over, the proof arrives
     return in_review(approved, applicant, clerk)
@@ -104,7 +104,7 @@ def test_a_refund_claim_cannot_arise_in_the_future_nor_be_due_in_a_year(proof_in
 
 
 @pytest.fixture
-def released_payout(approved, applicant, clerk, approver):  # noqa: F811
+def released_payout(approved, applicant, clerk, approver):
     return released(approved, applicant=applicant, clerk=clerk, approver=approver, amount="1000.00")
 
 
@@ -142,7 +142,7 @@ def test_a_sepa_batch_may_be_executed_up_to_the_limit(released_payout, approver)
         (None, "passt nicht zum Durchführungszeitraum"),
     ],
 )
-def test_an_invoice_far_from_the_project_period_is_refused(approved, applicant, typed, message):  # noqa: F811
+def test_an_invoice_far_from_the_project_period_is_refused(approved, applicant, typed, message):
     typed = typed or day(-730)
     response = browser(applicant).post(new_url(approved), request_data(rows=[{"invoice_date": typed}]))
     assert response.status_code == 200
@@ -151,7 +151,7 @@ def test_an_invoice_far_from_the_project_period_is_refused(approved, applicant, 
     assert not Payout.objects.exists()
 
 
-def test_an_expense_far_from_the_project_period_is_refused(approved, applicant, clock):  # noqa: F811
+def test_an_expense_far_from_the_project_period_is_refused(approved, applicant, clock):
     clock.shift(datetime.timedelta(days=30))
     client = browser(applicant)
     data = expense_post(("Moderation Müller GmbH", "800,00"), save="1")
@@ -166,7 +166,7 @@ def test_an_expense_far_from_the_project_period_is_refused(approved, applicant, 
     assert not ExpenseLine.objects.exists()
 
 
-def test_the_service_refuses_the_invoice_date_too(approved, applicant):  # noqa: F811
+def test_the_service_refuses_the_invoice_date_too(approved, applicant):
     with pytest.raises(WorkflowError) as caught:
         payouts.payout_request(
             user=applicant,
@@ -182,7 +182,7 @@ def test_the_service_refuses_the_invoice_date_too(approved, applicant):  # noqa:
 
 
 @pytest.mark.parametrize("typed", ["²", "١٢", "１２", "1²", "9" * 40])
-def test_lapse_ids_are_ascii_digits(approved, clerk, programme_year, typed):  # noqa: F811
+def test_lapse_ids_are_ascii_digits(approved, clerk, programme_year, typed):
     deadline_passed(programme_year)
     response = browser(clerk).post(lapse_url(programme_year), {"application_ids": typed})
     assert response.status_code == 200

@@ -20,11 +20,6 @@ from tests.workflows.applications.test_applicant_flow import PDF, post_data
 S = Application.Status
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def browser(user) -> Client:
     client = Client()
     client.force_login(user)

@@ -13,11 +13,6 @@ from workflows.common.attachments import attachment_add
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def draft(applicant, gardelegen, programme_year, active_members) -> Application:
     return factories.draft(applicant=applicant, municipality=gardelegen, programme_year=programme_year)

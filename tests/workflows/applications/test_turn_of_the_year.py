@@ -46,12 +46,6 @@ NEW = "applicant_application_new"
 MOVED_AUDIT = "grants.application.moved_to_year"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 @pytest.fixture
 def municipality(applicant, gardelegen, active_members, structural_c):
     return gardelegen

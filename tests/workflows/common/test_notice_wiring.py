@@ -18,11 +18,6 @@ from workflows.proofs import services as proofs
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
 def sepa_debtor(settings):
     settings.SEPA_DEBTOR_IBAN = "DE02100500000054540402"
     settings.SEPA_DEBTOR_TOWN = "Berlin"

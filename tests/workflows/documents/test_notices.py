@@ -27,12 +27,6 @@ from workflows.models import AuditRecord
 HOSTILE_TITLE = "<font size=40>&<para>"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 @pytest.fixture
 def legal_texts(programme_year):
     for kind, title, text, printed in [

@@ -16,12 +16,6 @@ from tests import factories
 from workflows.applications import services
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 @pytest.fixture
 def notice(applicant, gardelegen, programme_year, active_members, clerk, approver, django_capture_on_commit_callbacks):
     application = factories.recommended(

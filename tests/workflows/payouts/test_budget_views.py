@@ -29,15 +29,7 @@ S = Application.Status
 K = LedgerEntry.Kind
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
-def sepa_debtor(settings):
-    settings.SEPA_DEBTOR_IBAN = "DE89 3704 0044 0532 0130 00"
-    settings.SEPA_DEBTOR_TOWN = "Berlin"
+pytestmark = pytest.mark.usefixtures("sepa_debtor")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from grants.roles import Role
 from tests import factories
-from tests.builders import approved_application, open_payout_window, request
+from tests.builders import request
 from tests.conftest import PASSWORD
 from workflows.common.errors import WorkflowError
 from workflows.payouts import services as payouts
@@ -17,14 +17,6 @@ from workflows.payouts.permissions import payout_can_check, payout_can_release, 
 @pytest.fixture(autouse=True)
 def media(media_root):
     return media_root
-
-
-@pytest.fixture
-def approved(applicant, gardelegen, programme_year, active_members, clerk, approver):
-    open_payout_window(programme_year)
-    return approved_application(
-        applicant=applicant, municipality=gardelegen, programme_year=programme_year, clerk=clerk, approver=approver
-    )
 
 
 def test_whoever_checked_sees_no_release_button_and_the_service_says_the_same(approved, applicant, client):

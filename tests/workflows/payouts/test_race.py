@@ -19,11 +19,6 @@ from workflows.payouts import services as payouts
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def approved(on_postgres, applicant, gardelegen, programme_year, active_members, clerk, approver):
     open_payout_window(programme_year)

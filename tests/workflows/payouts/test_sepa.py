@@ -40,11 +40,6 @@ TODAY = timezone.localdate
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
 def sepa_debtor(settings):
     settings.SEPA_DEBTOR_NAME = "Geschäftsstelle Zukunftsraum Demografie"
     settings.SEPA_DEBTOR_IBAN = "DE89 3704 0044 0532 0130 00"

@@ -56,11 +56,6 @@ def run_in_parallel(calls: list[Callable[[], object]]) -> tuple[list[object], li
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
 def sepa_debtor(settings):
     settings.SEPA_DEBTOR_NAME = "Geschäftsstelle Zukunftsraum Demografie"
     settings.SEPA_DEBTOR_IBAN = "DE89370400440532013000"

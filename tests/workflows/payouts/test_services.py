@@ -24,7 +24,7 @@ from budgets.selectors import (
 from grants.models import Application, CostType
 from grants.roles import Role
 from tests import factories
-from tests.builders import ADDRESS, PDF, approved_application, invoice, open_payout_window, pdf, request
+from tests.builders import ADDRESS, PDF, invoice, pdf, request
 from workflows.common.errors import WorkflowError
 from workflows.models import AuditRecord
 from workflows.payouts import services as payouts
@@ -42,21 +42,6 @@ def payout_actions(application) -> list[str]:
 
 
 # --- fixtures ----------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def approved(applicant, gardelegen, programme_year, active_members, clerk, approver) -> Application:
-    open_payout_window(programme_year)
-    # 3 days × 850 EUR: 2,550.00 EUR approved.
-    return approved_application(
-        applicant=applicant, municipality=gardelegen, programme_year=programme_year, clerk=clerk, approver=approver
-    )
 
 
 @pytest.fixture

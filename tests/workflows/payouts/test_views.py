@@ -21,18 +21,12 @@ from budgets.sepa import pain001_summary, validate_pain001
 from grants.models import Application, CostType
 from grants.roles import Role
 from tests import factories
-from tests.builders import PDF, approved_application, invoice, open_payout_window, pdf, released, request
+from tests.builders import PDF, invoice, pdf, released, request
 from workflows.payouts import sepa
 from workflows.payouts import services as payouts
 
 P = Payout.Status
 S = Application.Status
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture(autouse=True)
@@ -44,15 +38,6 @@ def sepa_debtor(settings):
     settings.SEPA_DEBTOR_BUILDING_NUMBER = "100"
     settings.SEPA_DEBTOR_POSTCODE = "10117"
     settings.SEPA_DEBTOR_TOWN = "Berlin"
-
-
-@pytest.fixture
-def approved(applicant, gardelegen, programme_year, active_members, clerk, approver) -> Application:
-    open_payout_window(programme_year)
-    # 3 days × 850 EUR: 2,550.00 EUR approved.
-    return approved_application(
-        applicant=applicant, municipality=gardelegen, programme_year=programme_year, clerk=clerk, approver=approver
-    )
 
 
 def browser(user) -> Client:

@@ -24,11 +24,6 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
 def sepa_debtor(settings):
     settings.SEPA_DEBTOR_IBAN = "DE89370400440532013000"
     settings.SEPA_DEBTOR_TOWN = "Berlin"

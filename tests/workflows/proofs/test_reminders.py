@@ -12,20 +12,12 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from grants.models import ProofOfUse
-from tests.builders import approved_application, open_payout_window, submitted
+from tests.builders import submitted
 from workflows.models import AuditRecord
 from workflows.proofs import reminders
 from workflows.proofs import services as proofs
 
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def approved(applicant, gardelegen, programme_year, active_members, clerk, approver):
-    open_payout_window(programme_year)
-    return approved_application(
-        applicant=applicant, municipality=gardelegen, programme_year=programme_year, clerk=clerk, approver=approver
-    )
 
 
 def run(capture) -> str:

@@ -25,7 +25,7 @@ from budgets.selectors import (
 )
 from grants.models import Application, CostType, ProofOfUse
 from grants.models.proof import add_months, proof_due_date
-from tests.builders import approved_application, expense, in_review, open_payout_window, pay, released, submitted
+from tests.builders import expense, in_review, pay, released, submitted
 from tests.clock import berlin
 from workflows.common.errors import WorkflowError
 from workflows.models import AuditRecord
@@ -39,6 +39,9 @@ TODAY = timezone.localdate
 
 
 # --- helpers shared with the other proof tests --------------------------------------------
+
+
+pytestmark = pytest.mark.usefixtures("sepa_debtor")
 
 
 def actions(application) -> list[str]:
@@ -57,26 +60,6 @@ def ledger(application) -> dict[str, Decimal]:
 
 
 # --- fixtures ----------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
-def sepa_debtor(settings):
-    settings.SEPA_DEBTOR_IBAN = "DE89 3704 0044 0532 0130 00"
-    settings.SEPA_DEBTOR_TOWN = "Berlin"
-
-
-@pytest.fixture
-def approved(applicant, gardelegen, programme_year, active_members, clerk, approver) -> Application:
-    open_payout_window(programme_year)
-    # 3 days × 850 EUR: 2,550.00 EUR approved, project ends 20.12.2026.
-    return approved_application(
-        applicant=applicant, municipality=gardelegen, programme_year=programme_year, clerk=clerk, approver=approver
-    )
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from budgets.models import BaseRate, LedgerEntry, RefundClaim
 from grants.models import Application, CostType, ExpenseLine, ProofOfUse
-from tests.builders import approved_application, in_review, open_payout_window, pay, submitted
+from tests.builders import in_review, pay, submitted
 from tests.clock import berlin
 from workflows.proofs import refunds
 from workflows.proofs import services as proofs
@@ -24,23 +24,7 @@ PS = ProofOfUse.Status
 TODAY = timezone.localdate
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
-def sepa_debtor(settings):
-    settings.SEPA_DEBTOR_IBAN = "DE89 3704 0044 0532 0130 00"
-    settings.SEPA_DEBTOR_TOWN = "Berlin"
-
-
-@pytest.fixture
-def approved(applicant, gardelegen, programme_year, active_members, clerk, approver) -> Application:
-    open_payout_window(programme_year)
-    return approved_application(
-        applicant=applicant, municipality=gardelegen, programme_year=programme_year, clerk=clerk, approver=approver
-    )
+pytestmark = pytest.mark.usefixtures("sepa_debtor")
 
 
 def applicant_url(application) -> str:
