@@ -23,6 +23,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from budgets.models import InvoiceFile, Payout
@@ -74,6 +75,46 @@ PAYOUT_VARIANTS = {
     P.PAID: "success",
     P.REJECTED: "danger",
     P.WITHDRAWN: "danger",
+}
+
+
+# The office's answers on a payout that come with a form: form, its prefix, its key among
+# the page's forms, the service it calls, the message (with the payout's number).
+OFFICE_ACTIONS = {
+    "check": (
+        PayoutCheckForm,
+        "pruefung",
+        "check_form",
+        lambda clerk, payout, data: payouts.payout_check(
+            clerk=clerk, payout_id=payout.pk, amount=data["amount"], note=data["note"]
+        ),
+        gettext_lazy("Der Mittelabruf %(number)s ist geprüft und liegt zur Freigabe vor."),
+    ),
+    "request_documents": (
+        PayoutDocumentsForm,
+        "unterlagen",
+        "documents_form",
+        lambda clerk, payout, data: payouts.payout_request_documents(
+            clerk=clerk, payout_id=payout.pk, message=data["message"]
+        ),
+        gettext_lazy("Die Unterlagen sind bei der Kommune nachgefordert."),
+    ),
+    "reject": (
+        PayoutRejectForm,
+        "ablehnung",
+        "reject_form",
+        lambda clerk, payout, data: payouts.payout_reject(clerk=clerk, payout_id=payout.pk, reason=data["reason"]),
+        gettext_lazy("Der Mittelabruf %(number)s ist abgelehnt."),
+    ),
+    "send_back": (
+        PayoutSendBackForm,
+        "rueckgabe",
+        "send_back_form",
+        lambda approver, payout, data: payouts.payout_send_back(
+            approver=approver, payout_id=payout.pk, reason=data["reason"]
+        ),
+        gettext_lazy("Der Mittelabruf ist zur erneuten Prüfung an die Sachbearbeitung zurückgegangen."),
+    ),
 }
 
 
@@ -519,49 +560,15 @@ def payout_office_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     user = request.user
     action = request.POST.get("action", "")
-    if action == "check":
-        form = PayoutCheckForm(request.POST, prefix="pruefung")
+    if action in OFFICE_ACTIONS:
+        form_class, prefix, bound_key, service_call, done = OFFICE_ACTIONS[action]
         return _office_action(
             request,
             payout,
-            form=form,
-            call=lambda data: payouts.payout_check(
-                clerk=user, payout_id=payout.pk, amount=data["amount"], note=data["note"]
-            ),
-            done=_("Der Mittelabruf %(number)s ist geprüft und liegt zur Freigabe vor.") % {"number": payout.number},
-            bound_key="check_form",
-        )
-    if action == "request_documents":
-        form = PayoutDocumentsForm(request.POST, prefix="unterlagen")
-        return _office_action(
-            request,
-            payout,
-            form=form,
-            call=lambda data: payouts.payout_request_documents(
-                clerk=user, payout_id=payout.pk, message=data["message"]
-            ),
-            done=_("Die Unterlagen sind bei der Kommune nachgefordert."),
-            bound_key="documents_form",
-        )
-    if action == "reject":
-        form = PayoutRejectForm(request.POST, prefix="ablehnung")
-        return _office_action(
-            request,
-            payout,
-            form=form,
-            call=lambda data: payouts.payout_reject(clerk=user, payout_id=payout.pk, reason=data["reason"]),
-            done=_("Der Mittelabruf %(number)s ist abgelehnt.") % {"number": payout.number},
-            bound_key="reject_form",
-        )
-    if action == "send_back":
-        form = PayoutSendBackForm(request.POST, prefix="rueckgabe")
-        return _office_action(
-            request,
-            payout,
-            form=form,
-            call=lambda data: payouts.payout_send_back(approver=user, payout_id=payout.pk, reason=data["reason"]),
-            done=_("Der Mittelabruf ist zur erneuten Prüfung an die Sachbearbeitung zurückgegangen."),
-            bound_key="send_back_form",
+            form=form_class(request.POST, prefix=prefix),
+            call=lambda data: service_call(user, payout, data),
+            done=str(done) % {"number": payout.number},
+            bound_key=bound_key,
         )
     if action == "release":
         try:
