@@ -7,15 +7,18 @@ import importlib
 import pytest
 from django.apps import apps
 from django.db import connection
+from django_tasks_db.models import DBTaskResult
 from viewflow.workflow.models import Process, Task
 
 from tests import factories
 from tests.builders import approved_application, in_review, invoice, open_payout_window, pay, request
 from workflows.applications.flows import ApplicationFlow
+from workflows.common.tasks import send_applicant_mail
 from workflows.models import AuditRecord
 
 flow_move = importlib.import_module("workflows.migrations.0002_flow_moved_to_applications")
 audit_links = importlib.import_module("workflows.migrations.0003_auditrecord")
+mail_move = importlib.import_module("workflows.migrations.0004_queued_mail_task_moved")
 
 
 @pytest.fixture(autouse=True)
@@ -82,3 +85,17 @@ def test_records_written_before_the_links_are_linked_to_their_payout_and_proof(
     assert AuditRecord.objects.filter(
         application=application, action="grants.application.approved", payout=None, proof_of_use=None
     ).exists()
+
+
+def test_a_mail_queued_before_the_move_finds_its_task(settings, applicant, gardelegen, programme_year, active_members):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    application = factories.draft(applicant=applicant, municipality=gardelegen, programme_year=programme_year)
+    send_applicant_mail.enqueue(application_id=application.pk, event="submitted")
+    queued = DBTaskResult.objects.get()
+    DBTaskResult.objects.update(task_path="workflows.tasks.send_applicant_mail")
+
+    mail_move.forwards(apps, None)
+
+    queued.refresh_from_db()
+    assert queued.task_path == "workflows.common.tasks.send_applicant_mail"
+    assert queued.task.func is send_applicant_mail.func
