@@ -102,3 +102,25 @@ def test_the_checks_see_an_arrow_up_and_a_circle():
     edges = _edges()
     assert {"workflows.common.audit", "budgets.ledger"} <= edges["workflows.applications.services"]
     assert "reports.services" in edges["reports.tasks"]
+
+
+def _creates(model: str) -> list[str]:
+    """The modules that write rows through ``<model>.objects.create`` (or its bulk and get-or variants)."""
+    places = []
+    for name, tree in MODULES.items():
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("create", "bulk_create", "get_or_create", "update_or_create")
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "objects"
+                and isinstance(node.value.value, ast.Name)
+                and node.value.value.id == model
+            ):
+                places.append(name)
+    return sorted(set(places))
+
+
+def test_the_audit_trail_and_the_ledger_have_one_writer_each():
+    assert _creates("AuditRecord") == ["workflows.common.audit"]
+    assert _creates("LedgerEntry") == ["budgets.ledger"]
