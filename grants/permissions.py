@@ -35,14 +35,20 @@ def municipality_for_user_or_404(*, user, ags: str) -> Municipality:
     return municipality
 
 
-def role_required(*roles: Role):
-    """Refuse a view with 403 unless the user holds one of ``roles``."""
+def role_required(*roles: Role, write: tuple[Role, ...] | None = None):
+    """Refuse a view with 403 unless the user holds one of ``roles``.
+
+    With ``write``, a page that some roles may only read: a POST needs one of ``write``.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not user_roles(request.user) & set(roles):
+            held = user_roles(request.user)
+            if not held & set(roles):
                 raise PermissionDenied(_("Diese Seite ist Ihrer Rolle nicht zugänglich."))
+            if write is not None and request.method not in ("GET", "HEAD") and not held & set(write):
+                raise PermissionDenied(_("Diese Seite können Sie nur lesen."))
             return view(request, *args, **kwargs)
 
         return wrapped

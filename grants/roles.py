@@ -14,6 +14,12 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administration")
 
 
+# The office roles. Clerks and approvers work the files; controllers and administrators
+# read every office page and change nothing there (they act through their own pages).
+OFFICE_WORKERS = (Role.CLERK, Role.APPROVER)
+OFFICE_READERS = (Role.CLERK, Role.APPROVER, Role.CONTROLLER, Role.ADMIN)
+
+
 def user_roles(user) -> set[str]:
     """The role names of a user; superusers hold the admin role."""
     if not user.is_authenticated:

@@ -194,7 +194,7 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "applicant_attachment_upload": (_app("draft"), "L R 404 403 403 403 403"),  # GET: back to the form
     "attachment_download": (
         lambda w: {"pk": w.approved.pk, "attachment_pk": w.attachment.pk},
-        "L 200 404 200 200 200 403",
+        "L 200 404 200 200 200 200",
     ),
     "applicant_attachment_delete": (
         lambda w: {"pk": w.approved.pk, "attachment_pk": w.attachment.pk},
@@ -204,9 +204,9 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "applicant_application_move": (_app("draft"), "L R 404 403 403 403 403"),  # GET: to the detail
     "applicant_application_answer": (_app("approved"), "L R 404 403 403 403 403"),  # GET: to the detail
     # --- programme office (workflows/urls_office.py)
-    "office_queue": (NONE, "L 403 403 200 200 403 403"),
-    "office_review": (_app("in_review"), "L 403 403 200 200 403 403"),
-    "office_decision": (_app("recommended"), "L 403 403 403 200 403 403"),
+    "office_queue": (NONE, "L 403 403 200 200 200 200"),
+    "office_review": (_app("in_review"), "L 403 403 200 200 200 200"),
+    "office_decision": (_app("recommended"), "L 403 403 403 200 200 200"),
     # --- payouts, SEPA, budget (workflows/urls_payouts.py)
     "applicant_payout_new": (_app("approved"), "L 200 404 403 403 403 403"),
     "applicant_payout_detail": (
@@ -219,20 +219,20 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     ),
     "invoice_file_download": (
         lambda w: {"payout_pk": w.open_payout.pk, "file_pk": w.invoice_file.pk},
-        "L 200 404 200 200 403 403",
+        "L 200 404 200 200 200 200",
     ),
-    "payout_queue": (NONE, "L 403 403 200 200 403 403"),
-    "payout_office_detail": (lambda w: {"pk": w.open_payout.pk}, "L 403 403 200 200 403 403"),
-    "sepa_overview": (NONE, "L 403 403 200 200 403 403"),
-    "sepa_batch_detail": (lambda w: {"pk": w.batch.pk}, "L 403 403 200 200 403 403"),
+    "payout_queue": (NONE, "L 403 403 200 200 200 200"),
+    "payout_office_detail": (lambda w: {"pk": w.open_payout.pk}, "L 403 403 200 200 200 200"),
+    "sepa_overview": (NONE, "L 403 403 200 200 200 200"),
+    "sepa_batch_detail": (lambda w: {"pk": w.batch.pk}, "L 403 403 200 200 200 200"),
     "sepa_batch_download": (lambda w: {"pk": w.batch.pk}, "L 403 403 403 200 403 403"),
-    "budget_overview": (NONE, "L 403 403 200 200 200 403"),
-    "budget_year": (lambda w: {"year": w.programme_year.year}, "L 403 403 200 200 200 403"),
-    "budget_lapse": (lambda w: {"year": w.programme_year.year}, "L 403 403 200 200 403 403"),
+    "budget_overview": (NONE, "L 403 403 200 200 200 200"),
+    "budget_year": (lambda w: {"year": w.programme_year.year}, "L 403 403 200 200 200 200"),
+    "budget_lapse": (lambda w: {"year": w.programme_year.year}, "L 403 403 200 200 403 200"),
     # --- proof of use (workflows/urls_proof.py)
     "proof_applicant": (_app("approved"), "L 200 404 403 403 403 403"),
-    "proof_office_list": (NONE, "L 403 403 200 403 403 403"),
-    "proof_office_review": (lambda w: {"pk": w.proof.pk}, "L 403 403 200 403 403 403"),
+    "proof_office_list": (NONE, "L 403 403 200 403 200 200"),
+    "proof_office_review": (lambda w: {"pk": w.proof.pk}, "L 403 403 200 403 200 200"),
     # --- documents (workflows/urls_documents.py)
     "notice_download": (lambda w: {"pk": w.notice.pk}, "L 200 404 200 200 200 200"),
     "annual_report": (lambda w: {"year": w.programme_year.year}, "L 403 403 403 403 200 200"),

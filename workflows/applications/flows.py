@@ -159,8 +159,12 @@ OFFICE_NODES = (ApplicationFlow.review, ApplicationFlow.decision)
 
 
 def office_nodes_for(user: AbstractUser) -> list[OfficeTask]:
-    """The task kinds whose queue the user works (by group)."""
-    return [node for node in OFFICE_NODES if has_role(user, node.role)]
+    """The task kinds whose queue the user sees: those of their groups; every kind for the
+    controllers and administrators, who read the queue without working it."""
+    nodes = [node for node in OFFICE_NODES if has_role(user, node.role)]
+    if not nodes and (has_role(user, Role.CONTROLLER) or has_role(user, Role.ADMIN)):
+        return list(OFFICE_NODES)
+    return nodes
 
 
 # --- reading tasks --------------------------------------------------------------------------

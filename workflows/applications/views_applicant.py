@@ -21,7 +21,7 @@ from core.dates import format_day
 from grants.banking import IbanDetails
 from grants.models import Affiliation, Application, Attachment, ProofOfUse
 from grants.permissions import can_act_for, role_required
-from grants.roles import Role, user_roles
+from grants.roles import OFFICE_READERS, Role, user_roles
 from grants.selectors import (
     draft_year_check,
     municipalities_of_user,
@@ -68,7 +68,7 @@ FORM_TEMPLATE = "workflows/applicant_application_form.html"
 DETAIL_TEMPLATE = "workflows/applicant_application_detail.html"
 WITHDRAW_TEMPLATE = "workflows/applicant_application_withdraw.html"
 
-OFFICE_ROLES = {Role.CLERK, Role.APPROVER, Role.CONTROLLER}
+OFFICE_ROLES = set(OFFICE_READERS)
 
 
 # --- helpers ------------------------------------------------------------------------------

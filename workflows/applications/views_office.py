@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from grants.eligibility import RULE_LABELS
 from grants.models import Application, StructuralStatus
 from grants.permissions import role_required
-from grants.roles import Role
+from grants.roles import OFFICE_READERS, OFFICE_WORKERS, Role
 from workflows.applications import flows, selectors, services
 from workflows.applications.flows import ApplicationFlow
 from workflows.applications.forms_office import (
@@ -57,7 +57,8 @@ STRUCTURAL_SHORT = {SS.C: "C", SS.D: "D", SS.NONE: gettext_lazy("keine")}
 # The badge of the GRW priority: C areas first, then D.
 STRUCTURAL_VARIANTS = {SS.C: "danger", SS.D: "warning", SS.NONE: "info"}
 
-office_roles = role_required(Role.CLERK, Role.APPROVER)
+# Controllers and administrators read every office page; only clerks and approvers post.
+office_pages = role_required(*OFFICE_READERS, write=OFFICE_WORKERS)
 # The approver's three answers to a recommendation: form, service, its text field, message.
 DECISIONS = {
     "approve": (
@@ -242,7 +243,7 @@ def _claim_or_release(request: HttpRequest, application: Application, task, *, a
 
 
 @login_required
-@office_roles
+@office_pages
 @require_http_methods(["GET", "HEAD"])
 def office_queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
@@ -320,7 +321,7 @@ def _review_response(request: HttpRequest, application: Application, task, *, bo
 
 
 @login_required
-@office_roles
+@office_pages
 @require_http_methods(["GET", "HEAD", "POST"])
 def office_review(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(pk)
@@ -394,7 +395,7 @@ def _decision_response(request: HttpRequest, application: Application, task, *, 
 
 
 @login_required
-@role_required(Role.APPROVER)
+@role_required(Role.APPROVER, Role.CONTROLLER, Role.ADMIN, write=(Role.APPROVER,))
 @require_http_methods(["GET", "HEAD", "POST"])
 def office_decision(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(pk)

@@ -31,7 +31,7 @@ from budgets.selectors import application_payout_remaining, payout_warnings, pay
 from core.money import format_eur
 from grants.models import Application
 from grants.permissions import can_act_for, role_required
-from grants.roles import Role, user_roles
+from grants.roles import OFFICE_READERS, OFFICE_WORKERS, Role, user_roles
 from workflows.common.errors import WorkflowError, form_error_add
 from workflows.common.labels import ACTION_LABELS, APPLICANT_COMMENTS, UNKNOWN_ACTION
 from workflows.models import AuditRecord
@@ -64,7 +64,7 @@ from workflows.payouts.permissions import (
 S = Application.Status
 P = Payout.Status
 PAGE_SIZE = 25
-OFFICE_ROLES = {Role.CLERK, Role.APPROVER}
+OFFICE_ROLES = set(OFFICE_READERS)
 
 PAYOUT_VARIANTS = {
     P.REQUESTED: "info",
@@ -463,7 +463,9 @@ def invoice_file_download(request: HttpRequest, payout_pk: int, file_pk: int) ->
 def payout_queue(request: HttpRequest) -> HttpResponse:
     roles = user_roles(request.user)
     related = ("application__municipality", "application__programme_year", "checked_by")
-    context = {"is_clerk": Role.CLERK in roles, "is_approver": Role.APPROVER in roles}
+    # Controllers and administrators read both lists; clerks and approvers see their own.
+    reader = not roles & set(OFFICE_WORKERS)
+    context = {"is_clerk": Role.CLERK in roles or reader, "is_approver": Role.APPROVER in roles or reader}
     if context["is_clerk"]:
         to_check = page_of(
             request,
@@ -551,7 +553,7 @@ def _office_action(
 
 
 @login_required
-@role_required(*OFFICE_ROLES)
+@role_required(*OFFICE_ROLES, write=OFFICE_WORKERS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def payout_office_detail(request: HttpRequest, pk: int) -> HttpResponse:
     payout = _office_payout_or_404(pk)

@@ -22,7 +22,7 @@ from workflows.payouts.forms import (
 )
 from workflows.payouts.permissions import commitments_can_lapse
 
-BUDGET_ROLES = (Role.CONTROLLER, Role.CLERK, Role.APPROVER)
+BUDGET_ROLES = (Role.CONTROLLER, Role.CLERK, Role.APPROVER, Role.ADMIN)
 
 
 def _programme_year(year: int | None) -> ProgrammeYear | None:
@@ -61,7 +61,7 @@ def budget_overview(request: HttpRequest, year: int | None = None) -> HttpRespon
 
 
 @login_required
-@role_required(Role.CLERK, Role.APPROVER)
+@role_required(Role.CLERK, Role.APPROVER, Role.ADMIN, write=(Role.CLERK, Role.APPROVER))
 @require_http_methods(["GET", "HEAD", "POST"])
 def budget_lapse(request: HttpRequest, year: int) -> HttpResponse:
     """Preview of the commitments nobody called by the deadline; confirming lapses exactly those."""
@@ -106,5 +106,6 @@ def budget_lapse(request: HttpRequest, year: int) -> HttpResponse:
         "total": money(sum((candidate.amount for candidate in candidates), ZERO)),
         "deadline_passed": budget.lapse_deadline_passed(programme_year=programme_year),
         "form": form,
+        "may_lapse": commitments_can_lapse(user=request.user).allowed,
     }
     return render(request, "workflows/budget_lapse.html", context)

@@ -14,7 +14,7 @@ from budgets.models import SepaBatch
 from budgets.selectors import payouts_ready_summary
 from core.money import format_eur, money
 from grants.permissions import role_required
-from grants.roles import Role
+from grants.roles import OFFICE_WORKERS, Role
 from workflows.common.errors import WorkflowError, form_error_add
 from workflows.payouts import sepa
 from workflows.payouts.forms import (
@@ -50,7 +50,7 @@ def _render_sepa(request: HttpRequest, *, create_form=None, status: int = 200):
 
 
 @login_required
-@role_required(*OFFICE_ROLES)
+@role_required(*OFFICE_ROLES, write=OFFICE_WORKERS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def sepa_overview(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -107,7 +107,7 @@ def _render_batch(request: HttpRequest, batch: SepaBatch, *, book_form=None):
 
 
 @login_required
-@role_required(*OFFICE_ROLES)
+@role_required(*OFFICE_ROLES, write=OFFICE_WORKERS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def sepa_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(SepaBatch.objects.select_related("created_by", "exported_by", "booked_by"), pk=pk)

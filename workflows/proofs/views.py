@@ -136,11 +136,12 @@ def proof_applicant(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the programme office -------------------------------------------------------------------
 
 
-clerk_only = role_required(Role.CLERK)
+# Clerks review; controllers and administrators read.
+proof_pages = role_required(Role.CLERK, Role.CONTROLLER, Role.ADMIN, write=(Role.CLERK,))
 
 
 @login_required
-@clerk_only
+@proof_pages
 @require_http_methods(["GET", "HEAD"])
 def proof_office_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -219,7 +220,7 @@ def _office_page(request: HttpRequest, proof: ProofOfUse, *, bound: dict | None 
 
 
 @login_required
-@clerk_only
+@proof_pages
 @require_http_methods(["GET", "HEAD", "POST"])
 def proof_office_review(request: HttpRequest, pk: int) -> HttpResponse:
     proof = _office_proof_or_404(pk)

@@ -337,7 +337,7 @@ def test_foreign_applicant_gets_404_on_every_payout_page_and_file(approved, appl
     assert own.get(file_url(invoice_file)).status_code == 200
 
 
-def test_controller_gets_403_on_payout_actions_and_applicants_on_office_pages(
+def test_controller_reads_payout_pages_gets_403_on_their_actions_and_applicants_on_office_pages(
     approved, applicant, clerk, approver, controller
 ):
     payout = released(approved, applicant=applicant, clerk=clerk, approver=approver, amount="1000.00")
@@ -349,16 +349,18 @@ def test_controller_gets_403_on_payout_actions_and_applicants_on_office_pages(
         office_url(payout),
         reverse("sepa_overview"),
         reverse("sepa_batch_detail", kwargs={"pk": batch.pk}),
-        reverse("sepa_batch_download", kwargs={"pk": batch.pk}),
     ]
     for url in office_pages:
-        assert controlling.get(url).status_code == 403, url
+        assert controlling.get(url).status_code == 200, url
         assert municipality.get(url).status_code == 403, url
+    # The bank file is the approvers' alone.
+    download = reverse("sepa_batch_download", kwargs={"pk": batch.pk})
+    assert controlling.get(download).status_code == municipality.get(download).status_code == 403
     assert controlling.post(office_url(payout), {"action": "release"}).status_code == 403
     assert (
         controlling.post(reverse("sepa_batch_detail", kwargs={"pk": batch.pk}), {"action": "export"}).status_code == 403
     )
-    assert controlling.get(file_url(payout.files.get())).status_code == 403
+    assert controlling.get(file_url(payout.files.get())).status_code == 200
     assert browser(clerk).get(reverse("sepa_batch_download", kwargs={"pk": batch.pk})).status_code == 403
     batch.refresh_from_db()
     assert batch.status == SepaBatch.Status.CREATED
