@@ -60,6 +60,17 @@ def test_applicant_start_page_is_english_once_english_is_chosen(client_for, appl
     assert "Meine Anträge" not in content
 
 
+def test_the_queues_filter_hint_follows_the_readers_language(client_for, clerk):
+    """Texts with a figure in them are put together when shown, not once at start-up."""
+    client = client_for(clerk)
+    german = client.get(reverse("office_queue")).content.decode()
+    assert "Eingereicht vor mehr als 14 Tagen und noch ohne Empfehlung." in german
+    choose_english(client)
+    english = client.get(reverse("office_queue")).content.decode()
+    assert "Submitted more than 14 days ago and still without a recommendation." in english
+    assert "Eingereicht vor mehr als" not in english
+
+
 def test_applicant_start_page_stays_german_without_the_choice(client_for, applicant, programme_year):
     content = client_for(applicant).get(reverse("applicant_home")).content.decode()
     assert '<html lang="de"' in content

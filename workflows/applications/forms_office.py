@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import GermanDecimalField
 from grants.models import Application, Land, StructuralStatus
 from workflows.applications.selectors import OVERDUE_AFTER_DAYS, QUEUE_STATUSES, QueueFilter
+from workflows.common.fields import lazy_format
 from workflows.common.guards import MAX_TEXT
 
 
@@ -34,7 +35,10 @@ class QueueFilterForm(forms.Form):
     overdue = forms.BooleanField(
         label=_("nur überfällige Anträge"),
         required=False,
-        help_text=_("Eingereicht vor mehr als %(days)s Tagen und noch ohne Empfehlung.") % {"days": OVERDUE_AFTER_DAYS},
+        # Interpolated when shown, so that the reader's language applies (not the one at import).
+        help_text=lazy_format(
+            _("Eingereicht vor mehr als %(days)s Tagen und noch ohne Empfehlung."), days=OVERDUE_AFTER_DAYS
+        ),
     )
 
     def __init__(self, *args, **kwargs):
