@@ -41,6 +41,22 @@ def test_login_page_is_english_once_english_is_chosen(client, db):
     assert "Passwort vergessen?" not in content
 
 
+def test_every_page_offers_the_language_switch_and_it_comes_back_to_the_page(client_for, clerk, client, db):
+    login = client.get(reverse("login")).content.decode()
+    assert 'name="language" value="de" lang="de"' in login
+    assert 'name="language" value="en" lang="en"' in login
+    office = client_for(clerk)
+    queue = reverse("office_queue")
+    page = office.get(queue).content.decode()
+    assert f'<input type="hidden" name="next" value="{queue}">' in page
+
+    response = office.post(reverse("set_language"), {"language": "en", "next": queue})
+
+    assert response.status_code == 302
+    assert response["Location"] == queue
+    assert '<html lang="en"' in office.get(queue).content.decode()
+
+
 def test_login_page_stays_german_without_the_choice(client, db):
     # An English browser alone does not switch the language (core.middleware).
     content = client.get(reverse("login"), headers={"accept-language": "en-GB,en;q=0.9"}).content.decode()
