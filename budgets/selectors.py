@@ -56,16 +56,19 @@ def _totals(programme_year: ProgrammeYear) -> dict:
     )[0]
 
 
+def _net(totals: dict) -> Decimal:
+    return money(totals["committed_total"] - totals["released_total"] - totals["refunded_total"])
+
+
 def programme_committed(*, programme_year: ProgrammeYear) -> Decimal:
     """Approved minus released and refunded in the year, from its running totals (``budgets.ledger``)."""
-    totals = _totals(programme_year)
-    return money(totals["committed_total"] - totals["released_total"] - totals["refunded_total"])
+    return _net(_totals(programme_year))
 
 
 def programme_available(*, programme_year: ProgrammeYear) -> Decimal:
     """Budget not yet bound by commitments: the budget check of every approval."""
     totals = _totals(programme_year)
-    return money(totals["budget"] - (totals["committed_total"] - totals["released_total"] - totals["refunded_total"]))
+    return money(totals["budget"] - _net(totals))
 
 
 # --- payouts ------------------------------------------------------------------------------

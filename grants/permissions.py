@@ -17,7 +17,13 @@ def can_act_for(*, user, municipality: Municipality) -> tuple[bool, str]:
     """Object permission (django-guardian) granted through an affiliation."""
     if not user.is_authenticated:
         return False, _("Bitte melden Sie sich an.")
-    if user.has_perm(ACT_FOR_MUNICIPALITY, municipality):
+    # One page asks this for every button (edit, submit, withdraw, request money); the
+    # object-permission store answers once per user object and municipality, as the roles
+    # do (grants.roles.user_roles). An affiliation granted later applies from the next request.
+    cache = user.__dict__.setdefault("_act_for_cache", {})
+    if municipality.pk not in cache:
+        cache[municipality.pk] = user.has_perm(ACT_FOR_MUNICIPALITY, municipality)
+    if cache[municipality.pk]:
         return True, ""
     return False, _("Sie handeln nicht für diese Kommune.")
 

@@ -53,10 +53,10 @@ from workflows.common.guards import (
     clean_reason,
     german_records,
     lock_application,
-    require_applicant,
 )
 from workflows.common.notices import notice_issue
 from workflows.common.notifications import notify_applicant
+from workflows.common.permissions import applicant_can_act
 from workflows.proofs.services import proof_of_use_open_locked
 
 S = Application.Status
@@ -153,7 +153,7 @@ def application_create(
     raises ``AlreadyCreated`` naming the draft of the first, also when the deadline
     passed in between (a double click at midnight finds the draft it made).
     """
-    require_applicant(user, municipality)
+    applicant_can_act(user=user, municipality=municipality).require()
     token = (create_token or "").strip() or None
     with transaction.atomic():
         if token:

@@ -239,6 +239,34 @@ def _claim_or_release(request: HttpRequest, application: Application, task, *, a
     return redirect(page_url)
 
 
+def _task_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    node,
+    url_name: str,
+    respond: Callable[..., HttpResponse],
+    step: Callable[..., HttpResponse | tuple[str, object]],
+) -> HttpResponse:
+    """The review and the decision page: show the file with its task, claim or give the task
+    back, or do one step; a step that was refused shows the page again with its form."""
+    application = _application_or_404(pk)
+    task = flows.open_task_for(application=application, node=node)
+    if request.method != "POST":
+        return respond(request, application, task)
+    page_url = reverse(url_name, kwargs={"pk": application.pk})
+    action = request.POST.get("action", "")
+    if action in ("claim", "release"):
+        return _claim_or_release(request, application, task, action=action, page_url=page_url)
+    outcome = step(request, application, task, action=action, page_url=page_url)
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    bound_key, form = outcome
+    application = _application_or_404(pk)
+    task = flows.open_task_for(application=application, node=node)
+    return respond(request, application, task, bound={bound_key: form})
+
+
 # --- queue -----------------------------------------------------------------------------------
 
 
@@ -324,18 +352,13 @@ def _review_response(request: HttpRequest, application: Application, task, *, bo
 @office_pages
 @require_http_methods(["GET", "HEAD", "POST"])
 def office_review(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_or_404(pk)
-    task = flows.open_task_for(application=application, node=ApplicationFlow.review)
-    if request.method != "POST":
-        return _review_response(request, application, task)
+    return _task_page(
+        request, pk, node=ApplicationFlow.review, url_name="office_review", respond=_review_response, step=_review_step
+    )
 
-    page_url = reverse("office_review", kwargs={"pk": application.pk})
-    queue_url = reverse("office_queue")
-    action = request.POST.get("action", "")
+
+def _review_step(request: HttpRequest, application: Application, task, *, action: str, page_url: str):
     user = request.user
-    if action in ("claim", "release"):
-        return _claim_or_release(request, application, task, action=action, page_url=page_url)
-
     permission = application_can_review(user=user, application=application, task=task)
     if action.startswith("override-") and action.removeprefix("override-").isdigit():
         result_id = int(action.removeprefix("override-"))
@@ -354,17 +377,12 @@ def office_review(request: HttpRequest, pk: int) -> HttpResponse:
         def call(data: dict) -> object:
             return service_call(user, application, data)
 
-        next_url = queue_url
+        next_url = reverse("office_queue")
     else:
         messages.error(request, _("Unbekannte Aktion. Bitte laden Sie die Seite neu."))
         return redirect(page_url)
     response = _run(request, permission=permission, form=form, call=call, done=str(done), next_url=next_url)
-
-    if response is not None:
-        return response
-    application = _application_or_404(pk)
-    task = flows.open_task_for(application=application, node=ApplicationFlow.review)
-    return _review_response(request, application, task, bound={bound_key: form})
+    return response if response is not None else (bound_key, form)
 
 
 # --- decision (approvers) ---------------------------------------------------------------------
@@ -398,36 +416,29 @@ def _decision_response(request: HttpRequest, application: Application, task, *, 
 @role_required(Role.APPROVER, Role.CONTROLLER, Role.ADMIN, write=(Role.APPROVER,))
 @require_http_methods(["GET", "HEAD", "POST"])
 def office_decision(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_or_404(pk)
-    task = flows.open_task_for(application=application, node=ApplicationFlow.decision)
-    if request.method != "POST":
-        return _decision_response(request, application, task)
+    return _task_page(
+        request,
+        pk,
+        node=ApplicationFlow.decision,
+        url_name="office_decision",
+        respond=_decision_response,
+        step=_decision_step,
+    )
 
-    page_url = reverse("office_decision", kwargs={"pk": application.pk})
-    queue_url = reverse("office_queue")
-    action = request.POST.get("action", "")
-    user = request.user
-    if action in ("claim", "release"):
-        return _claim_or_release(request, application, task, action=action, page_url=page_url)
 
+def _decision_step(request: HttpRequest, application: Application, task, *, action: str, page_url: str):
     if action not in DECISIONS:
         messages.error(request, _("Unbekannte Aktion. Bitte laden Sie die Seite neu."))
         return redirect(page_url)
+    user = request.user
     form_class, service, text_field, done = DECISIONS[action]
     form = form_class(request.POST, prefix=action)
-    permission = application_can_decide(user=user, application=application, task=task)
     response = _run(
         request,
-        permission=permission,
+        permission=application_can_decide(user=user, application=application, task=task),
         form=form,
         call=lambda data: service(approver=user, application_id=application.pk, reason=data[text_field]),
         done=str(done),
-        next_url=queue_url,
+        next_url=reverse("office_queue"),
     )
-    bound_key = f"{action}_form"
-
-    if response is not None:
-        return response
-    application = _application_or_404(pk)
-    task = flows.open_task_for(application=application, node=ApplicationFlow.decision)
-    return _decision_response(request, application, task, bound={bound_key: form})
+    return response if response is not None else (f"{action}_form", form)

@@ -1,6 +1,7 @@
-"""Checks every workflow service starts with: lock the row, check the state, the
-role and the municipality, clean the user's text. Shared by the application, payout and
-proof-of-use services; the audit trail has its own writer (``workflows.common.audit``)."""
+"""What every workflow service does besides its rule: lock the row, check dates near the
+project, clean the user's text, keep its records German. Who may act, and in which state,
+is each process's ``permissions.py``; the audit trail has its own writer
+(``workflows.common.audit``)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,12 @@ import datetime
 import functools
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.dates import format_day
-from grants.models import Application, Municipality
-from grants.roles import Role, has_role
+from grants.models import Application
 from workflows.common.errors import WorkflowError
-from workflows.common.permissions import applicant_can_act, role_refused, state_refused
 
 MAX_TEXT = 10_000
 # Invoices and expenses of a project lie in its period; a few are dated a little before
@@ -34,20 +32,6 @@ def lock_application(application_id: int) -> Application:
         )
     except Application.DoesNotExist:
         raise WorkflowError(_("Der Antrag wurde nicht gefunden."), code="not_found") from None
-
-
-def expect_status(application: Application, *states: str) -> None:
-    if application.status not in states:
-        state_refused(application.get_status_display()).require()
-
-
-def require_role(user: AbstractUser, *roles: Role) -> None:
-    if not any(has_role(user, role) for role in roles):
-        role_refused().require()
-
-
-def require_applicant(user: AbstractUser, municipality: Municipality) -> None:
-    applicant_can_act(user=user, municipality=municipality).require()
 
 
 def expect_near_period(application: Application, day: datetime.date, *, what: str, code: str) -> None:
