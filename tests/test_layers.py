@@ -121,6 +121,7 @@ def _creates(model: str) -> list[str]:
     return sorted(set(places))
 
 
-def test_the_audit_trail_and_the_ledger_have_one_writer_each():
+def test_the_audit_trail_the_change_history_and_the_ledger_have_one_writer_each():
     assert _creates("AuditRecord") == ["workflows.common.audit"]
     assert _creates("LedgerEntry") == ["budgets.ledger"]
+    assert _creates("ChangeRecord") == ["core.changes"]
