@@ -20,7 +20,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from pathlib import Path
 from grants.imports import municipalities_import
-from grants.models import Application, Municipality
+from grants.models import Application, Municipality, MunicipalityAddress
 from grants.roles import Role
 from workflows.management.commands.demo_setup import programme_year_ensure
 from workflows.applications import services
@@ -36,6 +36,11 @@ clerk = User.objects.create_user("bench-clerk")
 clerk.groups.add(Group.objects.get(name=Role.CLERK))
 approver = User.objects.create_user("bench-approver")
 approver.groups.add(Group.objects.get(name=Role.APPROVER))
+# Notices need a deliverable address (§ 41 VwVfG); the directory has none.
+MunicipalityAddress.objects.bulk_create([
+    MunicipalityAddress(municipality=m, street="Rathausplatz", house_number="1", postcode="39638", town=m.name[:80])
+    for m in Municipality.objects.order_by("ags")[:N]
+])
 Application.objects.bulk_create([
     Application(
         municipality=municipality, programme_year=year, created_by=clerk, title=f"Vorhaben {i}",

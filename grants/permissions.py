@@ -28,6 +28,16 @@ def can_act_for(*, user, municipality: Municipality) -> tuple[bool, str]:
     return False, _("Sie handeln nicht für diese Kommune.")
 
 
+def address_can_edit(*, user, municipality: Municipality) -> tuple[bool, str]:
+    """The municipality keeps its address; the office may correct it (a returned letter)."""
+    held = user_roles(user)
+    if held & {Role.CLERK, Role.APPROVER, Role.ADMIN}:
+        return True, ""
+    if Role.CONTROLLER in held:
+        return False, _("Das Controlling liest Stammdaten, es ändert sie nicht.")
+    return can_act_for(user=user, municipality=municipality)
+
+
 def municipality_for_user_or_404(*, user, ags: str) -> Municipality:
     """A foreign municipality is answered like one that does not exist (404), not 403,
     so nobody learns which files exist elsewhere."""

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.money import money
+from grants.addresses import address_lines, address_missing, address_of
 from grants.models import Application, LegalTextBlock, Municipality
 from reports.models import Notice, ReportExport
 from reports.notices import notice_module
@@ -131,10 +132,15 @@ def notice_snapshot(*, application: Application, kind: str, extra: dict | None =
     year = application.programme_year
     municipality = application.municipality
     letter_name = municipality_letter_name(name=municipality.name, kind=municipality.kind)
-    recipient = [letter_name]
+    address = address_of(municipality=municipality)
+    recipient = [(address.recipient if address is not None else "") or letter_name]
     if application.contact_name:
         recipient.append(f"z. Hd. {application.contact_name}")
-    recipient.append(f"{municipality.postcode} {municipality_town(municipality.name)}".strip())
+    if address is not None and not address_missing(address=address):
+        recipient.extend(address_lines(address=address))
+    else:
+        # Only a preview gets here: issuing refuses a notice without a deliverable address.
+        recipient.append(f"{municipality.postcode} {municipality_town(municipality.name)}".strip())
     cost_lines = [
         {
             "cost_type": line.cost_type.name,

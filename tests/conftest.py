@@ -22,6 +22,7 @@ from grants.models import (
     Land,
     MembershipStatus,
     Municipality,
+    MunicipalityAddress,
     ProgrammeYear,
     StructuralStatus,
 )
@@ -80,7 +81,7 @@ def kreis_bayreuth(land_by):
 
 @pytest.fixture
 def gardelegen(kreis_salzwedel):
-    return Municipality.objects.create(
+    municipality = Municipality.objects.create(
         ags="15081135",
         name="Gardelegen, Hansestadt",
         kind=Municipality.Kind.STADT,
@@ -89,11 +90,20 @@ def gardelegen(kreis_salzwedel):
         population=22000,
         postcode="39638",
     )
+    MunicipalityAddress.objects.create(
+        municipality=municipality,
+        recipient="Hansestadt Gardelegen",
+        street="Rathausplatz",
+        house_number="10",
+        postcode="39638",
+        town="Gardelegen",
+    )
+    return municipality
 
 
 @pytest.fixture
 def bindlach(kreis_bayreuth):
-    return Municipality.objects.create(
+    municipality = Municipality.objects.create(
         ags="09472119",
         name="Bindlach",
         kind=Municipality.Kind.GEMEINDE,
@@ -102,6 +112,8 @@ def bindlach(kreis_bayreuth):
         population=7355,
         postcode="95463",
     )
+    MunicipalityAddress.objects.create(municipality=municipality, po_box="1120", postcode="95461", town="Bindlach")
+    return municipality
 
 
 @pytest.fixture

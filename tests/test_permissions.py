@@ -182,6 +182,8 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     # --- master data (grants/urls.py)
     "my_municipalities": (NONE, "L R R 403 403 403 403"),  # one municipality: straight to it
     "municipality_detail": (lambda w: {"ags": w.gardelegen.ags}, "L 200 404 403 403 403 403"),
+    # The office corrects an address after a returned letter; the controller only reads.
+    "municipality_address_edit": (lambda w: {"ags": w.gardelegen.ags}, "L 200 404 200 200 403 200"),
     # --- start pages (workflows/urls.py)
     "home": (NONE, "L R R R R R R"),
     "applicant_home": (NONE, "L 200 200 403 403 403 403"),

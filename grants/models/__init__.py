@@ -8,6 +8,7 @@ from grants.models.territory import (
     Land,
     MembershipStatus,
     Municipality,
+    MunicipalityAddress,
     StructuralStatus,
 )
 
@@ -25,6 +26,7 @@ __all__ = [
     "LegalTextBlock",
     "MembershipStatus",
     "Municipality",
+    "MunicipalityAddress",
     "NumberSequence",
     "ProgrammeYear",
     "ProofOfUse",

@@ -206,3 +206,40 @@ class Affiliation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.municipality}"
+
+
+postcode_validator = RegexValidator(r"^[0-9]{5}$", _("Die Postleitzahl hat fünf Ziffern."))
+
+
+class MunicipalityAddress(models.Model):
+    """The postal address notices go to, and how the municipality is reached centrally.
+
+    Destatis' directory has no street addresses; the municipality's main contact (or the
+    office) enters them. Either street and house number or a PO box (Postfach), always
+    postcode and town. Every change is kept in the master-data history (core.ChangeRecord).
+    """
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="address", verbose_name=_("Kommune")
+    )
+    recipient = models.CharField(
+        _("Empfänger (Behörde)"),
+        max_length=120,
+        blank=True,
+        help_text=_("Zum Beispiel „Stadtverwaltung Gardelegen“. Leer: der Name der Kommune."),
+    )
+    street = models.CharField(_("Straße"), max_length=100, blank=True)
+    house_number = models.CharField(_("Hausnummer"), max_length=12, blank=True)
+    po_box = models.CharField(_("Postfach"), max_length=12, blank=True)
+    postcode = models.CharField(_("Postleitzahl"), max_length=5, blank=True, validators=[postcode_validator])
+    town = models.CharField(_("Ort"), max_length=80, blank=True)
+    email = models.EmailField(_("Zentrale E-Mail-Adresse"), max_length=254, blank=True)
+    phone = models.CharField(_("Zentrale Telefonnummer"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Anschrift der Kommune")
+        verbose_name_plural = _("Anschriften der Kommunen")
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.postcode} {self.town}".strip()

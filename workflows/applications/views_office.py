@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from grants.addresses import address_missing, address_of
 from grants.eligibility import RULE_LABELS
 from grants.models import Application, StructuralStatus
 from grants.permissions import role_required
@@ -188,6 +189,8 @@ def _task_context(request: HttpRequest, application: Application, task, node, pe
 def _common_context(application: Application) -> dict:
     return {
         "application": application,
+        # Said before anyone decides: a notice cannot go out without it.
+        "address_missing": address_missing(address=address_of(municipality=application.municipality)),
         "priority": _priority(application),
         "status_variant": STATUS_VARIANTS.get(application.status, "info"),
         "results": _results(application),

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grants.addresses import address_missing, address_of
 from grants.models import Application
 from grants.roles import Role, has_role
 from grants.services import number_next
@@ -47,6 +48,17 @@ _NEEDS_APPROVED_AMOUNT = {K.APPROVAL, K.PAYOUT_ADVICE, K.PROOF_OF_USE_REMINDER, 
 def _check_fits(application: Application, kind: str) -> None:
     if kind not in K.values:
         raise ValueError(f"Unknown notice kind {kind!r}.")
+    missing = address_missing(address=address_of(municipality=application.municipality))
+    if missing:
+        # A notice is an administrative act that has to reach its addressee (§ 41 VwVfG).
+        raise WorkflowError(
+            _(
+                "Der Bescheid kann nicht ergehen: Der Anschrift von %(name)s fehlt %(missing)s. "
+                "Die Kommune (oder die Geschäftsstelle) trägt sie unter „Meine Kommune“ ein."
+            )
+            % {"name": application.municipality.name, "missing": ", ".join(missing)},
+            code="address_missing",
+        )
     if kind in _NEEDS_APPROVED_AMOUNT and application.approved_amount is None:
         raise WorkflowError(_("Für diesen Antrag gibt es keine Bewilligung."), code="not_approved")
     if kind == K.REJECTION and application.status != S.REJECTED:

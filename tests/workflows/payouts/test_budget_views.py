@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from budgets.models import LedgerEntry, Payout
-from grants.models import Application, MembershipStatus, Municipality
+from grants.models import Application, MembershipStatus, Municipality, MunicipalityAddress
 from grants.services import affiliation_create
 from tests import factories
 from tests.builders import approved_application, invoice, open_payout_window, released, request
@@ -161,6 +161,9 @@ def test_budget_page_queries_do_not_grow_with_the_number_of_applications(
             kind=Municipality.Kind.GEMEINDE,
             land=kreis_salzwedel.land,
             kreis=kreis_salzwedel,
+        )
+        MunicipalityAddress.objects.create(
+            municipality=municipality, street="Markt", house_number="1", postcode="39638", town=municipality.name
         )
         MembershipStatus.objects.create(
             municipality=municipality, status=MembershipStatus.Status.ACTIVE, since=datetime.date(2024, 1, 1)

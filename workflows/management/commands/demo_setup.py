@@ -35,9 +35,10 @@ from budgets.interest import base_rates, known_until
 from budgets.models import BaseRate
 from core.money import money
 from grants.imports import memberships_import, municipalities_import, structural_status_import
-from grants.models import Application, CostType, LegalTextBlock, Municipality, ProgrammeYear
+from grants.models import Application, CostType, LegalTextBlock, Municipality, MunicipalityAddress, ProgrammeYear
 from grants.roles import Role
 from grants.services import affiliation_create
+from reports.selectors import municipality_town
 from workflows.applications import services
 from workflows.payouts import budget, sepa
 from workflows.payouts import services as payouts
@@ -191,6 +192,7 @@ class Command(BaseCommand):
                 programme_year_ensure(year=year, today=today)
             added_rates = demo_base_rates_ensure(today=today)
             self._users()
+            self._addresses()
             if not Application.objects.exists():
                 self._past_year(ProgrammeYear.objects.get(year=today.year - 1))
                 self._current_year(ProgrammeYear.objects.get(year=today.year), today=today)
@@ -221,6 +223,20 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=role))
             if ags:
                 affiliation_create(user=user, municipality=Municipality.objects.get(ags=ags))
+
+    def _addresses(self) -> None:
+        # Destatis has no street addresses; the demo's member municipalities get an
+        # invented one, so that notices can go out (a real one is entered by the municipality).
+        members = Municipality.objects.filter(membership_statuses__isnull=False, address__isnull=True).distinct()
+        for municipality in members:
+            if municipality.postcode:
+                MunicipalityAddress.objects.create(
+                    municipality=municipality,
+                    street="Rathausplatz",
+                    house_number="1",
+                    postcode=municipality.postcode,
+                    town=municipality_town(municipality.name),
+                )
 
     def _staff(self):
         User = get_user_model()
