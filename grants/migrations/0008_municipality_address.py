@@ -6,30 +6,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grants', '0007_programme_year_ledger_totals'),
+        ("grants", "0007_programme_year_ledger_totals"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MunicipalityAddress',
+            name="MunicipalityAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient', models.CharField(blank=True, help_text='Zum Beispiel „Stadtverwaltung Gardelegen“. Leer: der Name der Kommune.', max_length=120, verbose_name='Empfänger (Behörde)')),
-                ('street', models.CharField(blank=True, max_length=100, verbose_name='Straße')),
-                ('house_number', models.CharField(blank=True, max_length=12, verbose_name='Hausnummer')),
-                ('po_box', models.CharField(blank=True, max_length=12, verbose_name='Postfach')),
-                ('postcode', models.CharField(blank=True, max_length=5, validators=[django.core.validators.RegexValidator('^[0-9]{5}$', 'Die Postleitzahl hat fünf Ziffern.')], verbose_name='Postleitzahl')),
-                ('town', models.CharField(blank=True, max_length=80, verbose_name='Ort')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='Zentrale E-Mail-Adresse')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='Zentrale Telefonnummer')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='geändert am')),
-                ('municipality', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='address', to='grants.municipality', verbose_name='Kommune')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "recipient",
+                    models.CharField(
+                        blank=True,
+                        help_text="Zum Beispiel „Stadtverwaltung Gardelegen“. Leer: der Name der Kommune.",
+                        max_length=120,
+                        verbose_name="Empfänger (Behörde)",
+                    ),
+                ),
+                ("street", models.CharField(blank=True, max_length=100, verbose_name="Straße")),
+                ("house_number", models.CharField(blank=True, max_length=12, verbose_name="Hausnummer")),
+                ("po_box", models.CharField(blank=True, max_length=12, verbose_name="Postfach")),
+                (
+                    "postcode",
+                    models.CharField(
+                        blank=True,
+                        max_length=5,
+                        validators=[
+                            django.core.validators.RegexValidator("^[0-9]{5}$", "Die Postleitzahl hat fünf Ziffern.")
+                        ],
+                        verbose_name="Postleitzahl",
+                    ),
+                ),
+                ("town", models.CharField(blank=True, max_length=80, verbose_name="Ort")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="Zentrale E-Mail-Adresse")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="Zentrale Telefonnummer")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="geändert am")),
+                (
+                    "municipality",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="address",
+                        to="grants.municipality",
+                        verbose_name="Kommune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Anschrift der Kommune',
-                'verbose_name_plural': 'Anschriften der Kommunen',
+                "verbose_name": "Anschrift der Kommune",
+                "verbose_name_plural": "Anschriften der Kommunen",
             },
         ),
     ]
