@@ -40,6 +40,17 @@ def format_eur(amount: Decimal) -> str:
     return f"{sign}{'.'.join(groups)},{cents}\u00a0€"
 
 
+def format_eur_english(amount: Decimal) -> str:
+    """English notation for English pages: ``€1,234.56`` (``-€12.00``)."""
+    value = money(amount)
+    sign = "-" if value < 0 else ""
+    return f"{sign}€{abs(value):,.2f}"
+
+
+def format_percent_english(value: Decimal) -> str:
+    return f"{Decimal(value):.2f} %"
+
+
 def format_percent(value: Decimal) -> str:
     """German notation of a rate in percent, two places: ``-0,88 %``."""
     return f"{Decimal(value):.2f}".replace(".", ",") + " %"

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\([A-Za-z_]+\)[sdif]|%%|\{\{[^}]*\}\}|<[^>]+>")
@@ -85,6 +86,21 @@ def test_the_queues_filter_hint_follows_the_readers_language(client_for, clerk):
     english = client.get(reverse("office_queue")).content.decode()
     assert "Submitted more than 14 days ago and still without a recommendation." in english
     assert "Eingereicht vor mehr als" not in english
+
+
+def test_dates_and_amounts_follow_the_page_language(client_for, approved, approver):
+    """German pages: 24.11.2026 and 2.550,00 €; English pages: 24 Nov 2026 and €2,550.00."""
+    client = client_for(approver)
+    url = reverse("office_decision", kwargs={"pk": approved.pk})
+    decided = timezone.localtime(approved.decided_at)
+    german = client.get(url).content.decode()
+    assert "2.550,00\u00a0€" in german
+    assert f"{decided:%d.%m.%Y}" in german
+    choose_english(client)
+    english = client.get(url).content.decode()
+    assert "€2,550.00" in english
+    assert f"{decided.day} {decided:%b %Y}" in english
+    assert f"{decided:%d.%m.%Y}" not in english
 
 
 def test_applicant_start_page_stays_german_without_the_choice(client_for, applicant, programme_year):
