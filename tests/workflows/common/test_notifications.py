@@ -40,3 +40,18 @@ def test_database_backend_queues_the_mail_for_the_worker(settings, application, 
     assert len(mail.outbox) == 1
     assert "Eingangsbestätigung" in mail.outbox[0].subject
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
+
+
+def test_a_plain_text_mail_shows_the_title_as_typed(
+    applicant, gardelegen, programme_year, active_members, django_capture_on_commit_callbacks
+):
+    """Text mails are not HTML: "&" and quotes arrive as typed, not as &amp; or &quot;."""
+    application = factories.draft(
+        applicant=applicant, municipality=gardelegen, programme_year=programme_year, title='Jung & Alt "gemeinsam"'
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_submit(user=applicant, application_id=application.pk)
+    [message] = mail.outbox
+    assert 'Vorhaben: Jung & Alt "gemeinsam"' in message.body
+    assert "&amp;" not in message.body
+    assert message.body.endswith("Geschäftsstelle Zukunftsraum Demografie\n")
