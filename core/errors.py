@@ -16,3 +16,11 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class LegalPageRefused(DomainError):
+    """A legal page was not saved: one German message per field (``None``: the whole entry)."""
+
+    def __init__(self, problems: dict[str | None, str], *, code: str = "legal_page_refused") -> None:
+        super().__init__(" ".join(problems.values()), code=code)
+        self.problems = problems

@@ -241,6 +241,12 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "report_export_download": (lambda w: {"pk": w.export.pk}, "L 403 403 403 403 200 200"),
     # --- administration (workflows/urls_base_rates.py)
     "base_rate_list": (NONE, "L 403 403 403 403 403 200"),
+    # --- legal pages: public (core/urls.py), edited by administrators (workflows/legal/urls.py)
+    "legal_privacy": (NONE, "200 200 200 200 200 200 200"),
+    "legal_imprint": (NONE, "200 200 200 200 200 200 200"),
+    "legal_accessibility": (NONE, "200 200 200 200 200 200 200"),
+    "legal_edit_list": (NONE, "L 403 403 403 403 403 200"),
+    "legal_edit": (lambda w: {"kind": "imprint"}, "L 403 403 403 403 403 200"),
 }
 
 
@@ -396,6 +402,14 @@ BASE_RATE = {
     "published_on": "30.06.2026",
 }
 
+# A complete new version of a legal page: refused only for the role.
+LEGAL = {"title": "Impressum", "text": "Übernommen.", "version": "1"}
+
+
+def _legal_edit(w):
+    return reverse("legal_edit", kwargs={"kind": "imprint"})
+
+
 # (what, role, url, data, expected status, expected Location prefix or "")
 POSTS = [
     ("approve as clerk", "clerk", _decision, {"action": "approve", "approve-note": "x"}, 403),
@@ -549,6 +563,10 @@ POSTS = [
     ("enter a base rate as controller", "controller", lambda w: reverse("base_rate_list"), BASE_RATE, 403),
     ("enter a base rate as applicant", "applicant", lambda w: reverse("base_rate_list"), BASE_RATE, 403),
     ("enter a base rate anonymously", "anonymous", lambda w: reverse("base_rate_list"), BASE_RATE, "L"),
+    ("edit the imprint as clerk", "clerk", _legal_edit, LEGAL, 403),
+    ("edit the imprint as controller", "controller", _legal_edit, LEGAL, 403),
+    ("edit the imprint as applicant", "applicant", _legal_edit, LEGAL, 403),
+    ("edit the imprint anonymously", "anonymous", _legal_edit, LEGAL, "L"),
 ]
 
 
