@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from core.models import ChangeRecord
+from core.models import ChangeRecord, LegalPage, LegalPageVersion
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -26,3 +26,16 @@ class ChangeRecordAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "subject_type", "subject_label", "action"]
     list_filter = ["subject_type", "action"]
     search_fields = ["subject_label", "subject_id", "comment"]
+
+
+# Legal pages change only through core.legal.legal_page_update (new version, history):
+# the office edits them under /verwaltung/rechtstexte/, the admin only shows them.
+@admin.register(LegalPage)
+class LegalPageAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "title", "version", "updated_at", "updated_by"]
+
+
+@admin.register(LegalPageVersion)
+class LegalPageVersionAdmin(ReadOnlyAdmin):
+    list_display = ["page", "version", "title", "at", "by"]
+    list_filter = ["page"]

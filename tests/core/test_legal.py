@@ -221,3 +221,10 @@ def test_an_anonymous_post_goes_to_the_login_and_saves_nothing():
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert legal_page(kind="imprint").version == 1
+
+
+def test_only_the_service_writes_pages_and_versions():
+    from tests.test_layers import _creates
+
+    assert _creates("LegalPageVersion") == ["core.legal"]
+    assert _creates("LegalPage") == []

@@ -39,7 +39,8 @@ def test_an_anonymous_visitor_opens_the_legal_pages_from_the_login_page(e2e):
 def test_an_administrator_edits_the_imprint_and_the_public_page_shows_it(e2e, admin_user):
     admin = e2e.persona("admin")
     page = admin.page
-    admin.login("admin")
+    admin.login("admin")  # lands in Django's admin, which has no site navigation
+    admin.goto("/verwaltung/basiszinssatz/", "base-rates")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Rechtstexte").click()
     page.wait_for_url(re.compile(r"/verwaltung/rechtstexte/$"))
     admin.seen("legal-list")

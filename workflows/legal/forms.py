@@ -22,7 +22,7 @@ class LegalPageForm(forms.Form):
     text = forms.CharField(
         label=_("Text"),
         max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 24}),
+        widget=forms.Textarea(attrs={"rows": 24, "class": "legal-edit__text"}),
         help_text=_(
             "Reiner Text: Absätze trennen Sie durch eine Leerzeile. Web- und E-Mail-Adressen werden zu Links; "
             "HTML wird nicht ausgeführt, sondern als Text gezeigt. Platzhalter wie »[bitte ergänzen]« "
