@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("grants.auth_urls")),
+    path("", include("workflows.municipality_users.urls")),
     path("", include("grants.urls")),
     path("", include("workflows.urls")),
 ]

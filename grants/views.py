@@ -12,6 +12,7 @@ from grants.roles import Role
 from grants.selectors import (
     membership_status_on,
     municipalities_of_user,
+    municipality_people,
     structural_status_on,
 )
 
@@ -38,5 +39,6 @@ def municipality_detail(request, ags: str):
         "membership_active": membership == MembershipStatus.Status.ACTIVE,
         "structural_label": StructuralStatus.Status(structural).label,
         "membership_history": municipality.membership_statuses.order_by("-since"),
+        **municipality_people(municipality=municipality, user=request.user),
     }
     return render(request, "grants/municipality_detail.html", context)
