@@ -85,6 +85,11 @@ def can_assign_roles(*, user) -> tuple[bool, str]:
     return False, _("Rollen vergibt nur die Administration.")
 
 
+def clean_text(value: str | None) -> str:
+    """Free text as stored: NUL characters (which PostgreSQL refuses) dropped, ends trimmed."""
+    return (value or "").replace("\x00", "").strip()
+
+
 def _require(allowed_reason: tuple[bool, str]) -> None:
     allowed, reason = allowed_reason
     if not allowed:
@@ -152,7 +157,7 @@ def affiliation_request_create(
 ) -> AffiliationRequest:
     """``user`` asks to act for ``municipality``; with ``join_network`` the municipality,
     when it is no member yet, applies for membership (status "beantragt" from today)."""
-    function = (function or "").strip()
+    function = clean_text(function)
     if not function:
         raise GrantsError(_("Bitte nennen Sie Ihre Funktion in der Kommune."), code="function")
     if len(function) > FUNCTION_MAX_LENGTH:
@@ -231,7 +236,7 @@ def affiliation_request_decide(
 ) -> AffiliationRequest:
     """The main contact or the office confirms (the person then acts for the municipality)
     or declines (with a reason). Both the requester and the one who decided get an e-mail."""
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not confirm and not reason:
         raise GrantsError(_("Bitte begründen Sie die Ablehnung."), code="reason")
     with transaction.atomic():
@@ -325,7 +330,7 @@ def _token_hash(token: str) -> str:
 def invitation_create(*, municipality: Municipality, email: str, actor: AbstractUser) -> tuple[Invitation, str]:
     """The main contact invites a colleague; returns the invitation and the token the
     e-mail carries (only its hash is stored)."""
-    email = (email or "").strip()
+    email = clean_text(email)
     if not email or "@" not in email or len(email) > 254:
         raise GrantsError(_("Bitte geben Sie eine gültige E-Mail-Adresse an."), code="email")
     with transaction.atomic():
@@ -470,7 +475,7 @@ def affiliation_end(*, municipality: Municipality, user: AbstractUser, actor: Ab
 
 def user_deactivate(*, user: AbstractUser, actor: AbstractUser, reason: str) -> AbstractUser:
     """Nobody can log in with the account any more; its applications and records stay its own."""
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise GrantsError(_("Bitte nennen Sie den Grund für die Deaktivierung."), code="reason")
     with transaction.atomic():
@@ -504,7 +509,7 @@ def user_reactivate(*, user: AbstractUser, actor: AbstractUser, reason: str = ""
             subject=user,
             action="auth.user.reactivated",
             changes={"is_active": (False, True)},
-            comment=(reason or "").strip(),
+            comment=clean_text(reason),
         )
     return user
 

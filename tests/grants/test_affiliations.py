@@ -188,9 +188,7 @@ def test_a_member_does_not_apply_again(active_members, gardelegen):
         user=person("kollege"), municipality=gardelegen, function="x", join_network=True
     )
     assert not request.join_network
-    assert list(MembershipStatus.objects.filter(municipality=gardelegen).values_list("status", flat=True)) == [
-        "active"
-    ]
+    assert list(MembershipStatus.objects.filter(municipality=gardelegen).values_list("status", flat=True)) == ["active"]
 
 
 def test_main_contact_set_by_the_office_only(gardelegen_with_main_contact, main_contact, applicant, clerk):

@@ -36,7 +36,7 @@ def _int(value) -> int | None:
 
 def municipality_search(query: str):
     """Municipalities by name, postcode or AGS, with today's membership status."""
-    query = query.strip()
+    query = services.clean_text(query)
     if len(query) < 2:
         return []
     condition = Q(name__icontains=query)
