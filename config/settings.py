@@ -172,6 +172,10 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Mikroförderung <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where requests to act for a municipality go when it has no main contact yet.
+OFFICE_EMAIL = env_str("OFFICE_EMAIL", default="")
+# The address of the site as the people reading its e-mails reach it (invitation links).
+SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Background tasks (e-mail now; long exports later). "immediate" runs a task right
 # away in the same process (after commit); "database" queues it for

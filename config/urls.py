@@ -6,6 +6,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("grants.auth_urls")),
     path("", include("core.urls")),
+    path("", include("workflows.municipality_users.urls")),
     path("", include("grants.urls")),
     path("", include("workflows.urls")),
 ]

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from grants.models import Municipality
+from grants.models import Affiliation, Municipality
 from grants.roles import Role, user_roles
 from grants.services import ACT_FOR_MUNICIPALITY
 
@@ -35,7 +35,14 @@ def address_can_edit(*, user, municipality: Municipality) -> tuple[bool, str]:
         return True, ""
     if Role.CONTROLLER in held:
         return False, _("Das Controlling liest Stammdaten, es ändert sie nicht.")
-    return can_act_for(user=user, municipality=municipality)
+    allowed, reason = can_act_for(user=user, municipality=municipality)
+    if not allowed:
+        return allowed, reason
+    # The main contact keeps the address; while a municipality has none, any colleague may.
+    contacts = Affiliation.objects.filter(municipality=municipality, is_main_contact=True)
+    if contacts.exists() and not contacts.filter(user=user).exists():
+        return False, _("Die Anschrift pflegt die Hauptansprechperson Ihrer Kommune.")
+    return True, ""
 
 
 def municipality_for_user_or_404(*, user, ags: str) -> Municipality:

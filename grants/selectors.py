@@ -10,7 +10,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.dates import deadline_passed
-from grants.models import Affiliation, Application, MembershipStatus, Municipality, ProgrammeYear, StructuralStatus
+from grants.models import (
+    Affiliation,
+    AffiliationRequest,
+    Application,
+    Invitation,
+    MembershipStatus,
+    Municipality,
+    ProgrammeYear,
+    StructuralStatus,
+)
 
 
 def _valid_on(day: datetime.date) -> Q:
@@ -148,3 +157,31 @@ def draft_year_check(*, application: Application, at: datetime.datetime | None =
     return DraftYearCheck(
         closed=not programme_year_is_open(programme_year=year, at=at), targets=targets, period_outside=outside
     )
+
+
+def municipality_people(*, municipality: Municipality, user) -> dict:
+    """What the municipality page shows about who acts for it; the main contact also
+    sees the open requests and invitations."""
+    colleagues = list(
+        Affiliation.objects.filter(municipality=municipality)
+        .select_related("user")
+        .order_by("-is_main_contact", "user__last_name", "user__first_name", "user__username")
+    )
+    main = next((row for row in colleagues if row.is_main_contact), None)
+    is_main = main is not None and main.user_id == user.pk
+    now = timezone.now()
+    return {
+        "colleagues": colleagues,
+        "main_contact": main.user if main else None,
+        "is_main_contact": is_main,
+        "pending_requests": AffiliationRequest.objects.filter(
+            municipality=municipality, status=AffiliationRequest.Status.REQUESTED
+        ).select_related("user")
+        if is_main
+        else [],
+        "open_invitations": Invitation.objects.filter(
+            municipality=municipality, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).select_related("invited_by")
+        if is_main
+        else [],
+    }

@@ -20,6 +20,7 @@ from grants.roles import OFFICE_READERS, Role, user_roles
 from grants.selectors import (
     membership_status_on,
     municipalities_of_user,
+    municipality_people,
     structural_status_on,
 )
 
@@ -51,6 +52,7 @@ def municipality_detail(request, ags: str):
         "address": address,
         "address_lines": address_lines(address=address) if address is not None and not missing else [],
         "address_missing": missing,
+        **municipality_people(municipality=municipality, user=request.user),
     }
     return render(request, "grants/municipality_detail.html", context)
 

@@ -184,6 +184,13 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "municipality_detail": (lambda w: {"ags": w.gardelegen.ags}, "L 200 404 403 403 403 403"),
     # The office corrects an address after a returned letter; the controller only reads.
     "municipality_address_edit": (lambda w: {"ags": w.gardelegen.ags}, "L 200 404 200 200 403 200"),
+    # --- acting for a municipality (workflows/municipality_users/urls.py)
+    "affiliation_request": (NONE, "L 200 200 200 200 200 200"),  # anybody logged in may ask
+    "municipality_users_action": (lambda w: {"ags": w.gardelegen.ags}, "L R 404 403 403 403 403"),  # GET: back
+    "invitation_accept": (lambda w: {"token": "ungueltig"}, "L 200 200 200 200 200 200"),  # says it is invalid
+    "office_users": (NONE, "L 403 403 200 200 200 200"),
+    "office_user_detail": (lambda w: {"pk": w.draft.created_by_id}, "L 403 403 200 200 200 200"),
+    "office_requests": (NONE, "L 403 403 200 200 200 200"),
     # --- start pages (workflows/urls.py)
     "home": (NONE, "L R R R R R R"),
     "applicant_home": (NONE, "L 200 200 403 403 403 403"),

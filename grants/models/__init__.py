@@ -4,6 +4,8 @@ from grants.models.proof import ExpenseLine, ProofOfUse
 from grants.models.territory import (
     STRUCTURAL_PRIORITY,
     Affiliation,
+    AffiliationRequest,
+    Invitation,
     Kreis,
     Land,
     MembershipStatus,
@@ -15,12 +17,14 @@ from grants.models.territory import (
 __all__ = [
     "STRUCTURAL_PRIORITY",
     "Affiliation",
+    "AffiliationRequest",
     "Application",
     "Attachment",
     "CostLine",
     "CostType",
     "EligibilityResult",
     "ExpenseLine",
+    "Invitation",
     "Kreis",
     "Land",
     "LegalTextBlock",

@@ -196,12 +196,19 @@ class Affiliation(models.Model):
         Municipality, on_delete=models.CASCADE, related_name="affiliations", verbose_name=_("Kommune")
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    # The Hauptansprechperson confirms and invites colleagues; one per municipality.
+    is_main_contact = models.BooleanField(_("Hauptansprechperson"), default=False)
 
     class Meta:
         verbose_name = _("Zugehörigkeit")
         verbose_name_plural = _("Zugehörigkeiten")
         constraints = [
             models.UniqueConstraint(fields=["user", "municipality"], name="affiliation_unique"),
+            models.UniqueConstraint(
+                fields=["municipality"],
+                condition=Q(is_main_contact=True),
+                name="affiliation_one_main_contact",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -243,3 +250,103 @@ class MunicipalityAddress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality}: {self.postcode} {self.town}".strip()
+
+
+class AffiliationRequest(models.Model):
+    """A registered person asks to act for a municipality; its main contact or the office decides."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("angefragt")
+        CONFIRMED = "confirmed", _("bestätigt")
+        DECLINED = "declined", _("abgelehnt")
+        WITHDRAWN = "withdrawn", _("zurückgezogen")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="affiliation_requests",
+        verbose_name=_("Person"),
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="affiliation_requests", verbose_name=_("Kommune")
+    )
+    function = models.CharField(_("Funktion"), max_length=200)
+    join_network = models.BooleanField(_("Mitgliedschaft beantragt"), default=False)
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entschieden von"),
+    )
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    decision_reason = models.TextField(_("Begründung"), blank=True)
+    created_at = models.DateTimeField(_("angefragt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Anfrage auf Zugehörigkeit")
+        verbose_name_plural = _("Anfragen auf Zugehörigkeit")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality"],
+                condition=Q(status="requested"),
+                name="affiliation_request_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested") | Q(status="withdrawn") | Q(decided_at__isnull=False),
+                name="affiliation_request_decided_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.municipality} ({self.get_status_display()})"
+
+
+class Invitation(models.Model):
+    """A main contact invites a colleague by e-mail; the link works once, for seven days.
+
+    Only the SHA-256 of the token is stored: whoever reads the database cannot accept it.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("Kommune")
+    )
+    email = models.EmailField(_("E-Mail-Adresse"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("eingeladen von")
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("eingeladen am"))
+    expires_at = models.DateTimeField(_("gültig bis"))
+    used_at = models.DateTimeField(_("angenommen am"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("angenommen von"),
+    )
+    revoked_at = models.DateTimeField(_("zurückgezogen am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="invitation_expires"),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True, used_by__isnull=True)
+                | Q(used_at__isnull=False, used_by__isnull=False),
+                name="invitation_used_by_with_used_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(revoked_at__isnull=True), name="invitation_used_or_revoked"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.municipality}"

@@ -211,3 +211,16 @@ def test_a_postcode_in_other_digits_is_refused(applicant, gardelegen):
         municipality_address_update(
             municipality=gardelegen, actor=applicant, street="A", house_number="1", postcode="١٢٣٤٥", town="G"
         )
+
+
+def test_once_there_is_a_main_contact_only_they_keep_the_address(applicant, gardelegen, django_user_model):
+    from grants.models import Affiliation
+    from grants.services import affiliation_create
+
+    main = django_user_model.objects.create_user("haupt", email="haupt@gardelegen.example")
+    affiliation_create(user=main, municipality=gardelegen)
+    Affiliation.objects.filter(user=main, municipality=gardelegen).update(is_main_contact=True)
+    url = reverse("municipality_address_edit", args=[gardelegen.ags])
+    data = {"street": "Rathausplatz", "house_number": "12", "postcode": "39638", "town": "Gardelegen"}
+    assert _logged_in(applicant).post(url, data).status_code == 403
+    assert _logged_in(main).post(url, data).status_code == 302

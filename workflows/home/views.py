@@ -33,7 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
     for role, url_name in HOME_BY_ROLE:
         if role in roles:
             return redirect(url_name)
-    return render(request, "workflows/no_role.html", status=403)
+    # A registered person without a role acts for no municipality yet: ask to.
+    return redirect("affiliation_request")
 
 
 @login_required

@@ -45,6 +45,14 @@ from workflows.payouts import services as payouts
 from workflows.proofs import refunds
 from workflows.proofs import services as proofs
 
+
+def _affiliate(*, user, municipality: Municipality) -> None:
+    """The first demo applicant of a municipality is its main contact, as the first confirmed person would be."""
+    affiliation_create(user=user, municipality=municipality)
+    if not municipality.affiliations.filter(is_main_contact=True).exists():
+        municipality.affiliations.filter(user=user).update(is_main_contact=True)
+
+
 DEMO_PASSWORD = "Demo-Passwort-2026"
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -222,7 +230,7 @@ class Command(BaseCommand):
                 user.save()
             user.groups.add(Group.objects.get(name=role))
             if ags:
-                affiliation_create(user=user, municipality=Municipality.objects.get(ags=ags))
+                _affiliate(user=user, municipality=Municipality.objects.get(ags=ags))
 
     def _addresses(self) -> None:
         # Destatis has no street addresses; the demo's member municipalities get an
@@ -253,7 +261,7 @@ class Command(BaseCommand):
             applicant.set_password(DEMO_PASSWORD)
             applicant.save()
             applicant.groups.add(Group.objects.get(name=Role.APPLICANT))
-            affiliation_create(user=applicant, municipality=municipality)
+            _affiliate(user=applicant, municipality=municipality)
         return applicant
 
     def _draft(self, programme_year, index, ags, title, days, cost_code, *, start, end) -> Application:
