@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from grants.roles import Role, user_roles
+from grants.roles import OFFICE_READERS, Role, user_roles
 
 # (role that sees it, url name, label)
 NAVIGATION = [
@@ -22,6 +22,7 @@ NAVIGATION = [
     (Role.CONTROLLER, "reports_home", _("Berichte")),
     (Role.ADMIN, "admin:index", _("Verwaltung")),
     (Role.ADMIN, "base_rate_list", _("Basiszinssatz")),
+    *((role, "masterdata_overview", _("Stammdaten")) for role in OFFICE_READERS),
 ]
 
 

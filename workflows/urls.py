@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("workflows.payouts.urls")),
     path("", include("workflows.proofs.urls")),
     path("", include("workflows.base_rates.urls")),
+    path("", include("workflows.masterdata.urls")),
 ]
