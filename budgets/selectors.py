@@ -185,3 +185,14 @@ def payout_warnings(*, payout: Payout) -> list[str]:
     except GrantsError as error:
         warnings.append(error.message)
     return warnings
+
+
+def municipality_committed_largest(*, programme_year: ProgrammeYear) -> Decimal:
+    """The largest net commitment of one municipality in the year: the floor of the year's cap."""
+    per_municipality = (
+        LedgerEntry.objects.filter(programme_year=programme_year)
+        .values("municipality")
+        .annotate(committed=_sum(Kind.COMMITMENT), released=_sum(Kind.RELEASE), refunded=_sum(Kind.REFUND))
+    )
+    largest = max((row["committed"] - row["released"] - row["refunded"] for row in per_municipality), default=0)
+    return money(largest)

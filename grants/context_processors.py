@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from grants.roles import Role, user_roles
+from grants.roles import OFFICE_READERS, Role, user_roles
 
 # (role that sees it, url name, label)
 NAVIGATION = [
@@ -23,6 +23,9 @@ NAVIGATION = [
     (Role.ADMIN, "admin:index", _("Verwaltung")),
     (Role.ADMIN, "base_rate_list", _("Basiszinssatz")),
     (Role.ADMIN, "legal_edit_list", _("Rechtstexte")),
+    *((role, "masterdata_overview", _("Stammdaten")) for role in OFFICE_READERS),
+    *((role, "office_users", _("Benutzer")) for role in OFFICE_READERS),
+    *((role, "office_requests", _("Anfragen")) for role in OFFICE_READERS),
 ]
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.changes import change_record
 from grants.errors import GrantsError
 from grants.models import Kreis, Land, MembershipStatus, Municipality, StructuralStatus
 
@@ -349,40 +350,135 @@ MEMBERSHIP_ALIASES = {
 }
 
 
-def memberships_import(*, path: Path) -> ImportReport:
-    """Import membership changes ``ags,status,since`` exported from the network platform."""
-    report = ImportReport()
-    municipality_ids = dict(Municipality.objects.values_list("ags", "pk"))
-    parsed: dict[tuple[int, datetime.date], str] = {}
-    for line, row in read_csv(path, required=["ags", "status", "since"]):
+@dataclass(frozen=True)
+class MembershipRow:
+    """One good line of a membership file: what it would record."""
+
+    line: int
+    ags: str
+    status: str
+    since: datetime.date
+
+
+def memberships_parse(rows: Iterator[tuple[int, dict[str, str]]]) -> tuple[list[MembershipRow], list[LineError]]:
+    """The rules of a membership line, shared by the command and the office's upload page."""
+    known = set(Municipality.objects.values_list("ags", flat=True))
+    good: dict[tuple[str, datetime.date], MembershipRow] = {}
+    errors: list[LineError] = []
+    for line, row in rows:
         try:
             if "__error__" in row:
                 raise RowError(row["__error__"])
             ags = _digits(row["ags"], 8, "AGS")
-            if ags not in municipality_ids:
+            if ags not in known:
                 raise RowError(f"Gemeinde {ags} ist nicht bekannt.")
             status = MEMBERSHIP_ALIASES.get(row["status"].strip().lower())
             if status is None:
                 raise RowError(
-                    f"Status »{row['status'].strip()}« ist unbekannt (erlaubt: beantragt, aktiv, ruhend, beendet)."
+                    f"Status »{row['status'].strip()[:40]}« ist unbekannt (erlaubt: beantragt, aktiv, ruhend, beendet)."
                 )
-            parsed[(municipality_ids[ags], parse_date(row["since"], "Seit"))] = status
+            since = parse_date(row["since"][:40], "Seit")
+            good[(ags, since)] = MembershipRow(line=line, ags=ags, status=status, since=since)
         except RowError as exc:
-            report.errors.append(LineError(line, str(exc)))
+            errors.append(LineError(line, str(exc)))
+    return list(good.values()), errors
 
-    with transaction.atomic():
-        existing = {(obj.municipality_id, obj.since): obj for obj in MembershipStatus.objects.all()}
-        to_create, to_update, unchanged = [], [], 0
-        for (municipality_id, since), status in parsed.items():
-            current = existing.get((municipality_id, since))
-            if current is None:
-                to_create.append(MembershipStatus(municipality_id=municipality_id, since=since, status=status))
-            elif current.status != status:
-                current.status = status
-                to_update.append(current)
-            else:
-                unchanged += 1
-        MembershipStatus.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-        MembershipStatus.objects.bulk_update(to_update, ["status"], batch_size=BATCH_SIZE)
-    report.count("Mitgliedschaften", created=len(to_create), updated=len(to_update), unchanged=unchanged)
+
+MEMBERSHIP_COLUMNS = ["ags", "status", "since"]
+
+
+def memberships_import(*, path: Path) -> ImportReport:
+    """Import membership changes ``ags,status,since`` exported from the network platform."""
+    good, errors = memberships_parse(read_csv(path, required=MEMBERSHIP_COLUMNS))
+    report = memberships_apply(rows=good, actor=None, comment="Import über manage.py import_memberships")
+    report.errors = errors + report.errors
     return report
+
+
+def memberships_apply(*, rows: list[MembershipRow], actor, comment: str = "") -> ImportReport:
+    """Record the parsed lines in one transaction; each new or changed status is in the
+    municipality's change history (``core.changes``). Re-running changes nothing."""
+    report = ImportReport()
+    with transaction.atomic():
+        municipalities = {
+            obj.ags: obj
+            for obj in Municipality.objects.filter(ags__in={row.ags for row in rows}).only("pk", "ags", "name")
+        }
+        existing = {
+            (obj.municipality_id, obj.since): obj
+            for obj in MembershipStatus.objects.select_for_update().filter(municipality__in=municipalities.values())
+        }
+        created = updated = unchanged = 0
+        for row in rows:
+            municipality = municipalities.get(row.ags)
+            if municipality is None:
+                report.errors.append(LineError(row.line, f"Gemeinde {row.ags} ist nicht bekannt."))
+                continue
+            current = existing.get((municipality.pk, row.since))
+            if current is not None and current.status == row.status:
+                unchanged += 1
+                continue
+            if current is None:
+                current = MembershipStatus.objects.create(municipality=municipality, since=row.since, status=row.status)
+                existing[(municipality.pk, row.since)] = current
+                before, action = None, "grants.membership.recorded"
+                created += 1
+            else:
+                before, action = current.status, "grants.membership.changed"
+                current.status = row.status
+                current.save(update_fields=["status"])
+                updated += 1
+            change_record(
+                actor=actor,
+                subject=municipality,
+                action=action,
+                changes={"since": row.since.isoformat(), "status": [before, row.status]},
+                comment=comment,
+            )
+    report.count("Mitgliedschaften", created=created, updated=updated, unchanged=unchanged)
+    return report
+
+
+def memberships_read_text(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """Like ``read_csv`` for text already decoded (the office's upload)."""
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except (StopIteration, csv.Error):
+        raise GrantsError("Die Datei ist leer oder hat keine lesbare Kopfzeile.") from None
+    missing = [name for name in MEMBERSHIP_COLUMNS if name not in header]
+    if missing:
+        raise GrantsError(
+            f"In der Kopfzeile fehlen die Spalten: {', '.join(missing)}. Erwartet wird »ags,status,since«."
+        )
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield reader.line_num, {"__error__": f"Die Zeile ist kein gültiges CSV ({exc})."}
+            continue
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) != len(header):
+            yield reader.line_num, {"__error__": f"Die Zeile hat {len(values)} statt {len(header)} Spalten."}
+            continue
+        yield reader.line_num, dict(zip(header, values, strict=True))
+
+
+def memberships_preview(*, rows: list[MembershipRow]) -> list[dict]:
+    """What each good line would do: ``new``, ``changed`` (with the status before) or ``unchanged``."""
+    existing = {
+        (ags, since): status
+        for ags, since, status in MembershipStatus.objects.filter(
+            municipality__ags__in={row.ags for row in rows}
+        ).values_list("municipality__ags", "since", "status")
+    }
+    names = dict(Municipality.objects.filter(ags__in={row.ags for row in rows}).values_list("ags", "name"))
+    preview = []
+    for row in rows:
+        before = existing.get((row.ags, row.since))
+        effect = "new" if before is None else ("unchanged" if before == row.status else "changed")
+        preview.append({"row": row, "name": names.get(row.ags, ""), "before": before, "effect": effect})
+    return preview

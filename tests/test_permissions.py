@@ -254,6 +254,21 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "legal_accessibility": (NONE, "200 200 200 200 200 200 200"),
     "legal_edit_list": (NONE, "L 403 403 403 403 403 200"),
     "legal_edit": (lambda w: {"kind": "imprint"}, "L 403 403 403 403 403 200"),
+    # --- master data (workflows/masterdata/urls.py)
+    "masterdata_overview": (NONE, "L 403 403 200 200 200 200"),
+    "masterdata_membership_list": (NONE, "L 403 403 200 200 200 200"),
+    "masterdata_membership_detail": (lambda w: {"ags": w.gardelegen.ags}, "L 403 403 200 200 200 200"),
+    "masterdata_membership_upload": (NONE, "L 403 403 200 200 200 200"),
+    "masterdata_programme_year_list": (NONE, "L 403 403 200 200 200 200"),
+    "masterdata_programme_year_new": (NONE, "L 403 403 403 403 403 200"),
+    "masterdata_programme_year_edit": (
+        lambda w: {"year": w.programme_year.year},
+        "L 403 403 200 200 200 200",
+    ),
+    "masterdata_legal_text_edit": (
+        lambda w: {"year": w.programme_year.year, "kind": "remedy"},
+        "L 403 403 200 200 200 200",
+    ),
 }
 
 
@@ -369,7 +384,7 @@ def test_objects_that_do_not_exist_are_404(role, request, world):
 
 # --- POST: state-changing URLs by the wrong role ----------------------------------------------
 
-DOMAIN_APPS = ["grants", "budgets", "reports", "workflows", "viewflow", "django_tasks_db"]
+DOMAIN_APPS = ["core", "grants", "budgets", "reports", "workflows", "viewflow", "django_tasks_db"]
 
 
 def snapshot() -> dict:
@@ -395,6 +410,32 @@ def _decision(w):
 
 def _review(w):
     return reverse("office_review", kwargs={"pk": w.in_review.pk})
+
+
+def _membership(w):
+    return reverse("masterdata_membership_detail", kwargs={"ags": w.gardelegen.ags})
+
+
+def _year_edit(w):
+    return reverse("masterdata_programme_year_edit", kwargs={"year": w.programme_year.year})
+
+
+def _text_edit(w):
+    return reverse("masterdata_legal_text_edit", kwargs={"year": w.programme_year.year, "kind": "remedy"})
+
+
+MEMBERSHIP = {"status": "ended", "since": "01.12.2026", "note": "Austritt"}
+YEAR_CHANGE = {
+    "cap_per_municipality": "6.000,00",
+    "budget": "300.000,00",
+    "max_day_rate": "900,00",
+    "application_deadline": "30.09.2026",
+    "invoice_deadline": "15.12.2026",
+    "payout_window_start": "01.01.2026",
+    "payout_window_end": "15.12.2026",
+    "proof_of_use_months": "3",
+    "rule_set_version": "2",
+}
 
 
 def _payout_office(w):
@@ -574,6 +615,35 @@ POSTS = [
     ("edit the imprint as controller", "controller", _legal_edit, LEGAL, 403),
     ("edit the imprint as applicant", "applicant", _legal_edit, LEGAL, 403),
     ("edit the imprint anonymously", "anonymous", _legal_edit, LEGAL, "L"),
+    *(
+        (f"record a membership as {role}", role, _membership, MEMBERSHIP, status)
+        for role, status in [("approver", 403), ("controller", 403), ("applicant", 403), ("anonymous", "L")]
+    ),
+    *(
+        (f"change a programme year as {role}", role, _year_edit, YEAR_CHANGE, status)
+        for role, status in [("clerk", 403), ("approver", 403), ("controller", 403), ("applicant", 403)]
+    ),
+    *(
+        (
+            f"create a programme year as {role}",
+            role,
+            lambda w: reverse("masterdata_programme_year_new"),
+            dict(YEAR_CHANGE, year="2030"),
+            403,
+        )
+        for role in ["clerk", "approver", "controller"]
+    ),
+    *(
+        (f"change a text block as {role}", role, _text_edit, {"title": "Neu", "text": "Neu", "printed": "on"}, 403)
+        for role in ["clerk", "approver", "controller", "applicant"]
+    ),
+    (
+        "import memberships as controller",
+        "controller",
+        lambda w: reverse("masterdata_membership_upload"),
+        {"action": "import", "token": "x"},
+        403,
+    ),
 ]
 
 

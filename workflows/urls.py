@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("workflows.proofs.urls")),
     path("", include("workflows.base_rates.urls")),
     path("", include("workflows.legal.urls")),
+    path("", include("workflows.masterdata.urls")),
 ]
