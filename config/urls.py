@@ -7,5 +7,6 @@ urlpatterns = [
     path("konto/", include("grants.auth_urls")),
     path("", include("grants.urls")),
     path("", include("workflows.urls")),
+    path("", include("api.urls")),
 ]
 # Media (attachments, notices) is never served directly: views check permissions first.

@@ -22,6 +22,7 @@ NAVIGATION = [
     (Role.CONTROLLER, "reports_home", _("Berichte")),
     (Role.ADMIN, "admin:index", _("Verwaltung")),
     (Role.ADMIN, "base_rate_list", _("Basiszinssatz")),
+    (Role.ADMIN, "api_client_list", _("API-Zugänge")),
 ]
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import transaction
 
 from grants.errors import GrantsError
+from grants.memberships import MembershipRefused, membership_status_parse
 from grants.models import Kreis, Land, MembershipStatus, Municipality, StructuralStatus
 
 BATCH_SIZE = 2000
@@ -338,19 +339,12 @@ def structural_status_import(*, path: Path) -> ImportReport:
     return report
 
 
-MEMBERSHIP_ALIASES = {
-    **{value: value for value in MembershipStatus.Status.values},
-    "beantragt": MembershipStatus.Status.APPLIED,
-    "aktiv": MembershipStatus.Status.ACTIVE,
-    "ruhend": MembershipStatus.Status.SUSPENDED,
-    "ausgesetzt": MembershipStatus.Status.SUSPENDED,
-    "beendet": MembershipStatus.Status.ENDED,
-    "ausgetreten": MembershipStatus.Status.ENDED,
-}
-
-
 def memberships_import(*, path: Path) -> ImportReport:
-    """Import membership changes ``ags,status,since`` exported from the network platform."""
+    """Import membership changes ``ags,status,since`` exported from the network platform.
+
+    The rules are those of ``grants.memberships`` (one change per municipality and day),
+    except that the file is the platform's full export: it replaces a day's status.
+    """
     report = ImportReport()
     municipality_ids = dict(Municipality.objects.values_list("ags", "pk"))
     parsed: dict[tuple[int, datetime.date], str] = {}
@@ -361,11 +355,10 @@ def memberships_import(*, path: Path) -> ImportReport:
             ags = _digits(row["ags"], 8, "AGS")
             if ags not in municipality_ids:
                 raise RowError(f"Gemeinde {ags} ist nicht bekannt.")
-            status = MEMBERSHIP_ALIASES.get(row["status"].strip().lower())
-            if status is None:
-                raise RowError(
-                    f"Status »{row['status'].strip()}« ist unbekannt (erlaubt: beantragt, aktiv, ruhend, beendet)."
-                )
+            try:
+                status = membership_status_parse(row["status"])
+            except MembershipRefused as exc:
+                raise RowError(exc.message) from None
             parsed[(municipality_ids[ags], parse_date(row["since"], "Seit"))] = status
         except RowError as exc:
             report.errors.append(LineError(line, str(exc)))
