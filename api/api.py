@@ -13,7 +13,7 @@ import math
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Path, Query
+from ninja import NinjaAPI, Path, Query, Status
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
@@ -153,8 +153,10 @@ def _municipality_or_404(ags: str) -> Municipality:
 )
 def municipalities_list(
     request,
-    ags: str | None = Query(None, pattern=r"^[0-9]{1,8}$", description="Anfang des AGS (1 bis 8 Ziffern)"),
-    land: str | None = Query(None, pattern=r"^[0-9]{2}$", description="Länderschlüssel (2 Ziffern)"),
+    ags: str | None = Query(
+        None, pattern=r"^[0-9]{1,8}$", description="Anfang des AGS (1 bis 8 Ziffern)", examples=["15081"]
+    ),
+    land: str | None = Query(None, pattern=r"^[0-9]{2}$", description="Länderschlüssel (2 Ziffern)", examples=["15"]),
     page: int = Query(1, ge=1, le=MAX_PAGE),
 ):
     queryset = _municipalities_today().order_by("ags")
@@ -180,7 +182,7 @@ def municipalities_list(
     response={200: MunicipalityOut, 404: Error, **READ_ERRORS},
     summary="Eine Kommune",
 )
-def municipality_detail(request, ags: str = Path(..., pattern=AGS_REGEX)):
+def municipality_detail(request, ags: str = Path(..., pattern=AGS_REGEX, examples=["15081135", "09472119"])):
     municipality = _municipality_or_404(ags)
     with translation.override("de"):
         return _municipality_row(municipality)
@@ -201,7 +203,7 @@ def _day(moment):
     description="Eingereichte Anträge (ohne Entwürfe), der neueste zuerst: Aktenzeichen, Programmjahr, Status, "
     "Beträge und Tage. Keine personenbezogenen Daten.",
 )
-def municipality_applications(request, ags: str = Path(..., pattern=AGS_REGEX)):
+def municipality_applications(request, ags: str = Path(..., pattern=AGS_REGEX, examples=["15081135", "09472119"])):
     municipality = _municipality_or_404(ags)
     applications = (
         Application.objects.filter(municipality=municipality, file_number__isnull=False)
@@ -256,11 +258,11 @@ def membership_push(request, payload: MembershipIn):
             api_client=f"{client.name} (#{client.pk}, {client.prefix}…)",
         )
     except MembershipConflict as error:
-        return 409, {"detail": error.message}
+        return Status(409, {"detail": error.message})
     except MembershipRefused as error:
         if error.code == "unknown_ags":
-            return 404, {"detail": error.message}
-        return 422, {"detail": [issue(["body", "payload"], error.message)]}
+            return Status(404, {"detail": error.message})
+        return Status(422, {"detail": [issue(["body", "payload"], error.message)]})
     record = change.record
     body = {
         "ags": payload.ags,
@@ -269,4 +271,4 @@ def membership_push(request, payload: MembershipIn):
         "note": record.note,
         "created": change.created,
     }
-    return (201 if change.created else 200), body
+    return Status(201 if change.created else 200, body)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 from django.utils.translation import gettext as _
-from pydantic import field_validator
+from pydantic import ConfigDict, field_validator
 
 from core.dates import format_day, plausible_range
 from grants.memberships import NOTE_MAX_LENGTH, note_is_plain_text
@@ -74,7 +74,16 @@ class ApplicationStatusOut(Schema):
 
 
 class MembershipIn(Schema):
-    ags: str = Field(pattern=AGS_REGEX, description="Amtlicher Gemeindeschlüssel, 8 Ziffern")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"ags": "15081135", "status": "active", "since": "2026-01-01", "note": "Beitritt beschlossen"},
+                {"ags": "09472119", "status": "suspended", "since": "2026-12-01", "note": ""},
+            ]
+        }
+    )
+
+    ags: str = Field(pattern=AGS_REGEX, description="Amtlicher Gemeindeschlüssel, 8 Ziffern", examples=["15081135"])
     status: MembershipCode
     since: datetime.date = Field(description="Tag der Änderung (höchstens zehn Jahre vor oder nach heute)")
     note: str = Field("", max_length=NOTE_MAX_LENGTH)
