@@ -90,9 +90,7 @@ READ_ERRORS = {401: Error, 422: ValidationErrors, 429: Error}
 
 @api.exception_handler(AuthenticationError)
 def unauthorized(request, exc):
-    response = api.create_response(
-        request, {"detail": _("Kein gültiges Token (Authorization: Bearer …).")}, status=401
-    )
+    response = api.create_response(request, {"detail": _("Kein gültiges Token (Authorization: Bearer …).")}, status=401)
     response["WWW-Authenticate"] = "Bearer"
     return response
 

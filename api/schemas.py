@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal
 
-from ninja import Field, Schema
 from django.utils.translation import gettext as _
+from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
 from core.dates import format_day, plausible_range

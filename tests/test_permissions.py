@@ -25,6 +25,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from api.services import api_client_create
 from budgets.models import InvoiceFile, Payout, SepaBatch
 from grants.models import Application, Attachment, ProgrammeYear, ProofOfUse
 from reports.models import Notice, ReportExport
@@ -41,7 +42,8 @@ from workflows.payouts import sepa
 
 LOGIN_PATH = "/konto/anmelden/"
 ROLES = ["anonymous", "applicant", "foreign_applicant", "clerk", "approver", "controller", "admin_user"]
-SKIPPED_NAMESPACES = {"admin"}
+# "api": the JSON API (/api/v1/) answers tokens, not logins; tests/api covers it.
+SKIPPED_NAMESPACES = {"admin", "api"}
 SKIPPED_NAMES = {"set_language"}
 
 
@@ -64,6 +66,7 @@ class World:
     proof: ProofOfUse
     notice: Notice
     export: ReportExport
+    api_client: object = None
 
 
 @pytest.fixture(autouse=True)
@@ -145,7 +148,7 @@ def build_world(*, applicant, gardelegen, programme_year, clerk, approver, contr
 @pytest.fixture
 def world(applicant, foreign_applicant, gardelegen, programme_year, active_members, structural_c, clerk, approver,
           controller, admin_user) -> World:  # fmt: skip
-    return build_world(
+    world = build_world(
         applicant=applicant,
         gardelegen=gardelegen,
         programme_year=programme_year,
@@ -153,6 +156,8 @@ def world(applicant, foreign_applicant, gardelegen, programme_year, active_membe
         approver=approver,
         controller=controller,
     )
+    world.api_client = api_client_create(actor=admin_user, name="Netzwerkplattform", scope="write").client
+    return world
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -239,6 +244,9 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "report_export_download": (lambda w: {"pk": w.export.pk}, "L 403 403 403 403 200 200"),
     # --- administration (workflows/urls_base_rates.py)
     "base_rate_list": (NONE, "L 403 403 403 403 403 200"),
+    # --- API clients (api/urls_office.py)
+    "api_client_list": (NONE, "L 403 403 403 403 403 200"),
+    "api_client_revoke": (lambda w: {"pk": w.api_client.pk}, "L 403 403 403 403 403 200"),
 }
 
 
@@ -354,7 +362,7 @@ def test_objects_that_do_not_exist_are_404(role, request, world):
 
 # --- POST: state-changing URLs by the wrong role ----------------------------------------------
 
-DOMAIN_APPS = ["grants", "budgets", "reports", "workflows", "viewflow", "django_tasks_db"]
+DOMAIN_APPS = ["grants", "budgets", "reports", "workflows", "viewflow", "django_tasks_db", "api"]
 
 
 def snapshot() -> dict:
@@ -547,6 +555,27 @@ POSTS = [
     ("enter a base rate as controller", "controller", lambda w: reverse("base_rate_list"), BASE_RATE, 403),
     ("enter a base rate as applicant", "applicant", lambda w: reverse("base_rate_list"), BASE_RATE, 403),
     ("enter a base rate anonymously", "anonymous", lambda w: reverse("base_rate_list"), BASE_RATE, "L"),
+    (
+        "create an API client as clerk",
+        "clerk",
+        lambda w: reverse("api_client_list"),
+        {"name": "x", "scope": "write"},
+        403,
+    ),
+    (
+        "revoke an API client as controller",
+        "controller",
+        lambda w: reverse("api_client_revoke", kwargs={"pk": w.api_client.pk}),
+        {},
+        403,
+    ),
+    (
+        "revoke an API client anonymously",
+        "anonymous",
+        lambda w: reverse("api_client_revoke", kwargs={"pk": w.api_client.pk}),
+        {},
+        "L",
+    ),
 ]
 
 

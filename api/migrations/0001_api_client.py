@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,22 +15,38 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApiClient',
+            name="ApiClient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='Name')),
-                ('scope', models.CharField(choices=[('read', 'Lesen'), ('write', 'Lesen und Schreiben')], default='read', max_length=5, verbose_name='Berechtigung')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('prefix', models.CharField(editable=False, max_length=8, verbose_name='Kennung')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='angelegt am')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='widerrufen am')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='zuletzt benutzt')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='angelegt von')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="Name")),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("read", "Lesen"), ("write", "Lesen und Schreiben")],
+                        default="read",
+                        max_length=5,
+                        verbose_name="Berechtigung",
+                    ),
+                ),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("prefix", models.CharField(editable=False, max_length=8, verbose_name="Kennung")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="angelegt am")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="widerrufen am")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="zuletzt benutzt")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="angelegt von",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API-Zugang',
-                'verbose_name_plural': 'API-Zugänge',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "API-Zugang",
+                "verbose_name_plural": "API-Zugänge",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]

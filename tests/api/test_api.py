@@ -30,9 +30,7 @@ def get(client, path, created=None, **extra):
 
 def push(client, created, body, **extra):
     payload = body if isinstance(body, str) else json.dumps(body)
-    return client.post(
-        f"{BASE}/memberships", payload, content_type="application/json", **bearer(created), **extra
-    )
+    return client.post(f"{BASE}/memberships", payload, content_type="application/json", **bearer(created), **extra)
 
 
 CHANGE = {"ags": "15081135", "status": "suspended", "since": "2026-12-01", "note": "Beschluss des Rates"}
@@ -282,7 +280,7 @@ def test_an_unknown_municipality_is_404(client, gardelegen, write_client):
         {**CHANGE, "note": "zwei\nZeilen"},
         {key: value for key, value in CHANGE.items() if key != "since"},
         [],
-        "\"text\"",
+        '"text"',
     ],
 )
 def test_bad_input_is_422_and_changes_nothing(client, gardelegen, write_client, body):
