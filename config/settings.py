@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "budgets",
     "reports",
     "workflows",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +202,12 @@ SEPA_DEBTOR_TOWN = env_str("SEPA_DEBTOR_TOWN", default="")
 SEPA_DEBTOR_COUNTRY = env_str("SEPA_DEBTOR_COUNTRY", default="DE")
 if len(SEPA_DEBTOR_COUNTRY) != 2 or not SEPA_DEBTOR_COUNTRY.isalpha():
     raise ImproperlyConfigured("SEPA_DEBTOR_COUNTRY must be a two-letter country code such as DE.")
+
+# The JSON API (api/): requests per minute and client, counted in the cache (CACHES;
+# Django's default local-memory cache counts per server process).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+if API_RATE_LIMIT < 1:
+    raise ImproperlyConfigured("API_RATE_LIMIT must be a positive integer (requests per minute and client).")
 
 # Production hardening; `manage.py check --deploy` must pass with DEBUG off.
 SESSION_COOKIE_SECURE = not DEBUG

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("workflows.municipality_users.urls")),
     path("", include("grants.urls")),
     path("", include("workflows.urls")),
+    path("", include("api.urls")),
 ]
 # Media (attachments, notices) is never served directly: views check permissions first.

@@ -26,6 +26,7 @@ NAVIGATION = [
     *((role, "masterdata_overview", _("Stammdaten")) for role in OFFICE_READERS),
     *((role, "office_users", _("Benutzer")) for role in OFFICE_READERS),
     *((role, "office_requests", _("Anfragen")) for role in OFFICE_READERS),
+    (Role.ADMIN, "api_client_list", _("API-Zugänge")),
 ]
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-LAYERS = ["core", "grants", "budgets", "reports", "workflows"]
+# "api" (the JSON API) sits on top like workflows; it may import core and grants only
+# (test_the_api_reads_core_and_grants_only), and no layer below imports it.
+LAYERS = ["core", "grants", "budgets", "reports", "workflows", "api"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -125,3 +127,18 @@ def test_the_audit_trail_the_change_history_and_the_ledger_have_one_writer_each(
     assert _creates("AuditRecord") == ["workflows.common.audit"]
     assert _creates("LedgerEntry") == ["budgets.ledger"]
     assert _creates("ChangeRecord") == ["core.changes"]
+
+
+def test_the_api_reads_core_and_grants_only():
+    edges = _edges()
+    allowed = ("core", "grants", "api")
+    wrong = sorted(
+        f"{a} → {b}"
+        for a, targets in edges.items()
+        if a.startswith("api")
+        for b in targets
+        if b.split(".")[0] not in allowed
+    )
+    assert wrong == []
+    assert "grants.memberships" in edges["api.api"]
+    assert _upward({"grants.memberships": {"api.models"}}) == ["grants.memberships → api.models"]

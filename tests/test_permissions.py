@@ -25,6 +25,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from api.services import api_client_create
 from budgets.models import InvoiceFile, Payout, SepaBatch
 from grants.models import Application, Attachment, ProgrammeYear, ProofOfUse
 from reports.models import Notice, ReportExport
@@ -41,7 +42,8 @@ from workflows.payouts import sepa
 
 LOGIN_PATH = "/konto/anmelden/"
 ROLES = ["anonymous", "applicant", "foreign_applicant", "clerk", "approver", "controller", "admin_user"]
-SKIPPED_NAMESPACES = {"admin"}
+# "api": the JSON API (/api/v1/) answers tokens, not logins; tests/api covers it.
+SKIPPED_NAMESPACES = {"admin", "api"}
 SKIPPED_NAMES = {"set_language"}
 
 
@@ -64,6 +66,7 @@ class World:
     proof: ProofOfUse
     notice: Notice
     export: ReportExport
+    api_client: object = None
 
 
 @pytest.fixture(autouse=True)
@@ -145,7 +148,7 @@ def build_world(*, applicant, gardelegen, programme_year, clerk, approver, contr
 @pytest.fixture
 def world(applicant, foreign_applicant, gardelegen, programme_year, active_members, structural_c, clerk, approver,
           controller, admin_user) -> World:  # fmt: skip
-    return build_world(
+    world = build_world(
         applicant=applicant,
         gardelegen=gardelegen,
         programme_year=programme_year,
@@ -153,6 +156,8 @@ def world(applicant, foreign_applicant, gardelegen, programme_year, active_membe
         approver=approver,
         controller=controller,
     )
+    world.api_client = api_client_create(actor=admin_user, name="Netzwerkplattform", scope="write").client
+    return world
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -269,6 +274,9 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
         lambda w: {"year": w.programme_year.year, "kind": "remedy"},
         "L 403 403 200 200 200 200",
     ),
+    # --- API clients (api/urls_office.py)
+    "api_client_list": (NONE, "L 403 403 403 403 403 200"),
+    "api_client_revoke": (lambda w: {"pk": w.api_client.pk}, "L 403 403 403 403 403 200"),
 }
 
 
@@ -384,7 +392,7 @@ def test_objects_that_do_not_exist_are_404(role, request, world):
 
 # --- POST: state-changing URLs by the wrong role ----------------------------------------------
 
-DOMAIN_APPS = ["core", "grants", "budgets", "reports", "workflows", "viewflow", "django_tasks_db"]
+DOMAIN_APPS = ["core", "grants", "budgets", "reports", "workflows", "viewflow", "django_tasks_db", "api"]
 
 
 def snapshot() -> dict:
@@ -643,6 +651,27 @@ POSTS = [
         lambda w: reverse("masterdata_membership_upload"),
         {"action": "import", "token": "x"},
         403,
+    ),
+    (
+        "create an API client as clerk",
+        "clerk",
+        lambda w: reverse("api_client_list"),
+        {"name": "x", "scope": "write"},
+        403,
+    ),
+    (
+        "revoke an API client as controller",
+        "controller",
+        lambda w: reverse("api_client_revoke", kwargs={"pk": w.api_client.pk}),
+        {},
+        403,
+    ),
+    (
+        "revoke an API client anonymously",
+        "anonymous",
+        lambda w: reverse("api_client_revoke", kwargs={"pk": w.api_client.pk}),
+        {},
+        "L",
     ),
 ]
 

@@ -65,6 +65,9 @@ def test_debug_uses_sqlite_under_var_without_database_url():
         ({"DEBUG": "1", "DATABASE_URL": "kaputt://"}, "DATABASE_URL"),
         ({"DEBUG": "1", "EMAIL_PORT": "fünfundzwanzig"}, "EMAIL_PORT"),
         ({"DEBUG": "1", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"}, "EMAIL_USE_TLS"),
+        ({"DEBUG": "1", "API_RATE_LIMIT": "viele"}, "API_RATE_LIMIT"),
+        ({"DEBUG": "1", "API_RATE_LIMIT": "0"}, "API_RATE_LIMIT"),
+        ({"DEBUG": "1", "API_RATE_LIMIT": "-5"}, "API_RATE_LIMIT"),
     ],
 )
 def test_bad_values_stop_the_start(env, message):
