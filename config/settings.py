@@ -48,7 +48,11 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "core",
+    "accounts",
     "grants",
     "budgets",
     "reports",
@@ -65,6 +69,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # A logged-in user's stored language wins over the cookie; office roles without a
+    # second factor are sent to set one up (MFA_REQUIRED).
+    "accounts.middleware.ProfileLanguageMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -111,6 +120,8 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a login while the name or address is locked out.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # allauth's login by e-mail address (or user name) goes through this one.
+    "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -124,6 +135,9 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# allauth's login form names its field "login" and authenticates with "email" or
+# "username": one function turns each into the same (lower-case) name to count.
+AXES_USERNAME_CALLABLE = "accounts.axes.login_name"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -131,9 +145,36 @@ AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 if AXES_FAILURE_LIMIT < 1:
     raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be at least 1.")
 
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# Accounts (django-allauth): people register themselves with their work e-mail, confirm it
+# before the first login and log in with e-mail (the office's older accounts also with the
+# user name). Only e-mail confirmation and password reset send mail; no social logins.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mikroförderung] "
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_RATE_LIMITS = {"login_failed": False}  # django-axes counts failed logins
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Mikroförderung"
+# Office roles (grants.roles.OFFICE_READERS, by group name; a test checks they agree) must
+# log in with a second factor when MFA_REQUIRED is on. The demo runs without.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", default=not DEBUG)
+MFA_REQUIRED_ROLES = ("clerk", "approver", "controller", "admin")
+# Who registers gets this role (grants.roles.Role.APPLICANT); acting for a municipality
+# needs an affiliation on top.
+SIGNUP_ROLE = "applicant"
 # Guardian's anonymous user is not needed: anonymous visitors see only the login page.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False

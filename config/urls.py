@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import language_set
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("konto/", include("grants.auth_urls")),
+    # Django's set_language, which also stores a logged-in user's choice in the profile.
+    path("i18n/setlang/", language_set, name="set_language"),
+    path("konto/", include("accounts.urls")),
     path("", include("core.urls")),
     path("", include("workflows.municipality_users.urls")),
     path("", include("grants.urls")),

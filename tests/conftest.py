@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.services import account_email_trust
 from grants.models import (
     CostType,
     Kreis,
@@ -169,6 +170,7 @@ def _user(username: str, role: Role, **extra):
         username=username, password=PASSWORD, email=f"{username}@example.org", **extra
     )
     user.groups.add(Group.objects.get(name=role))
+    account_email_trust(user=user)
     return user
 
 

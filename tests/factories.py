@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.services import account_email_trust
 from core.dates import end_of_day
 from grants.models import Application, CostType, ProgrammeYear
 from grants.roles import Role
@@ -128,8 +129,12 @@ def recommended(*, applicant, municipality, programme_year, clerk, amount=None, 
     )
 
 
-def user_with_roles(username: str, *roles: Role):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.org")
+def user_with_roles(username: str, *roles: Role, **extra):
+    """A person with a confirmed e-mail address <username>@example.org (no role: a newcomer)."""
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.org", **extra
+    )
     for role in roles:
         user.groups.add(Group.objects.get(name=role))
+    account_email_trust(user=user)
     return user

@@ -9,7 +9,7 @@ from pathlib import Path
 
 # "api" (the JSON API) sits on top like workflows; it may import core and grants only
 # (test_the_api_reads_core_and_grants_only), and no layer below imports it.
-LAYERS = ["core", "grants", "budgets", "reports", "workflows", "api"]
+LAYERS = ["core", "accounts", "grants", "budgets", "reports", "workflows", "api"]
 ROOT = Path(__file__).resolve().parent.parent
 
 

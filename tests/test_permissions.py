@@ -174,16 +174,41 @@ def _app(name: str) -> Kwargs:
 
 
 TABLE: dict[str, tuple[Kwargs, str]] = {
-    # --- accounts (grants/auth_urls.py)
+    # --- accounts (accounts/urls.py: allauth on German paths; the old names are aliases)
     "login": (NONE, "200 R R R R R R"),
-    "logout": (NONE, "405 405 405 405 405 405 405"),  # POST only
+    "account_login": (NONE, "200 R R R R R R"),
+    "logout": (NONE, "L 200 200 200 200 200 200"),  # GET asks to confirm; the logout is a POST
+    "account_logout": (NONE, "L 200 200 200 200 200 200"),
+    "account_inactive": (NONE, "200 200 200 200 200 200 200"),
+    "account_signup": (NONE, "200 R R R R R R"),
+    "profile": (NONE, "L 200 200 200 200 200 200"),
+    "account_reauthenticate": (NONE, "L 200 200 200 200 200 200"),
+    "account_request_reauthentication_code": (NONE, "L 200 200 200 200 200 200"),
+    # Without a code requested: back to the password confirmation.
+    "account_confirm_reauthentication_code": (NONE, "L R R R R R R"),
+    "account_email": (NONE, "L 200 200 200 200 200 200"),
+    "account_email_verification_sent": (NONE, "200 200 200 200 200 200 200"),
+    # An unknown key shows the "link invalid" page to everybody.
+    "account_confirm_email": (lambda w: {"key": "ungueltig"}, "200 200 200 200 200 200 200"),
     "password_change": (NONE, "L 200 200 200 200 200 200"),
-    "password_change_done": (NONE, "L 200 200 200 200 200 200"),
+    "account_change_password": (NONE, "L 200 200 200 200 200 200"),
+    "account_set_password": (NONE, "L R R R R R R"),  # everybody has a password: to the change page
     "password_reset": (NONE, "200 200 200 200 200 200 200"),
-    "password_reset_done": (NONE, "200 200 200 200 200 200 200"),
-    # An invalid link shows the "link invalid" page to everybody.
-    "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "ungueltig-0"}, "200 200 200 200 200 200 200"),
-    "password_reset_complete": (NONE, "200 200 200 200 200 200 200"),
+    "account_reset_password": (NONE, "200 200 200 200 200 200 200"),
+    "account_reset_password_done": (NONE, "200 200 200 200 200 200 200"),
+    "account_reset_password_from_key": (lambda w: {"uidb36": "1", "key": "ungueltig"}, "200 200 200 200 200 200 200"),
+    "account_reset_password_from_key_done": (NONE, "200 200 200 200 200 200 200"),
+    # --- second factor (allauth.mfa under /konto/zwei-faktor/)
+    "mfa_index": (NONE, "L 200 200 200 200 200 200"),
+    "mfa_authenticate": (NONE, "L R R R R R R"),  # only during a login that asks for the code
+    "mfa_reauthenticate": (NONE, "L R R R R R R"),
+    # Asks for the password again unless the login was a few minutes ago.
+    "mfa_activate_totp": (NONE, "L R R R R R R"),
+    # Nothing to deactivate or show before an authenticator app is set up.
+    "mfa_deactivate_totp": (NONE, "L 404 404 404 404 404 404"),
+    "mfa_view_recovery_codes": (NONE, "L 404 404 404 404 404 404"),
+    "mfa_generate_recovery_codes": (NONE, "L R R R R R R"),
+    "mfa_download_recovery_codes": (NONE, "L 404 404 404 404 404 404"),
     # --- master data (grants/urls.py)
     "my_municipalities": (NONE, "L R R 403 403 403 403"),  # one municipality: straight to it
     "municipality_detail": (lambda w: {"ags": w.gardelegen.ags}, "L 200 404 403 403 403 403"),

@@ -38,27 +38,27 @@ def throttled(settings):
 
 def test_login_is_locked_after_repeated_failures(client, applicant, throttled):
     for _ in range(3):
-        response = client.post(reverse("login"), {"username": "antrag", "password": "falsch"})
+        response = client.post(reverse("login"), {"login": "antrag", "password": "falsch"})
     assert response.status_code == 429
     assert "vorübergehend gesperrt" in response.content.decode()
     # Even the right password does not get through while locked.
-    response = client.post(reverse("login"), {"username": "antrag", "password": "Test-Passwort-2026"})
+    response = client.post(reverse("login"), {"login": "antrag", "password": "Test-Passwort-2026"})
     assert response.status_code == 429
 
 
 def test_a_successful_login_resets_the_count(client, applicant, throttled):
     for _ in range(2):
-        client.post(reverse("login"), {"username": "antrag", "password": "falsch"})
-    response = client.post(reverse("login"), {"username": "antrag", "password": "Test-Passwort-2026"})
+        client.post(reverse("login"), {"login": "antrag", "password": "falsch"})
+    response = client.post(reverse("login"), {"login": "antrag", "password": "Test-Passwort-2026"})
     assert response.status_code == 302
     client.logout()
     for _ in range(2):
-        response = client.post(reverse("login"), {"username": "antrag", "password": "falsch"})
+        response = client.post(reverse("login"), {"login": "antrag", "password": "falsch"})
     assert response.status_code == 200
 
 
 def test_other_users_are_not_locked_out(client, applicant, foreign_applicant, throttled):
     for _ in range(3):
-        client.post(reverse("login"), {"username": "antrag", "password": "falsch"})
-    response = client.post(reverse("login"), {"username": "antrag-fremd", "password": "Test-Passwort-2026"})
+        client.post(reverse("login"), {"login": "antrag", "password": "falsch"})
+    response = client.post(reverse("login"), {"login": "antrag-fremd", "password": "Test-Passwort-2026"})
     assert response.status_code == 302

@@ -8,20 +8,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
 from playwright.sync_api import expect
 
 from grants.models import Affiliation
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, user_with_roles
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def person(username: str, **extra):
-    return get_user_model().objects.create_user(
-        username=username, password=PASSWORD, email=f"{username}@example.org", **extra
-    )
 
 
 @pytest.fixture
@@ -33,7 +26,7 @@ def main_contact(applicant, gardelegen):
 def test_a_newcomer_asks_and_the_main_contact_confirms(
     e2e, main_contact, gardelegen, active_members, next_programme_year
 ):
-    person("neu", first_name="Nora", last_name="Neu")
+    user_with_roles("neu", first_name="Nora", last_name="Neu")
     newcomer = e2e.persona("neu")
     page = newcomer.page
     newcomer.login("neu")
@@ -74,7 +67,7 @@ def test_the_main_contact_invites_a_colleague(e2e, main_contact, gardelegen, act
     link = re.search(r"http://\S+/einladung/[^/\s]+/", message.body).group(0)
     path = "/" + link.split("/", 3)[3]
 
-    person("kollegin", first_name="Klara", last_name="Kollegin")
+    user_with_roles("kollegin", first_name="Klara", last_name="Kollegin")
     invitee = e2e.persona("kollegin")
     page = invitee.page
     invitee.goto(path, "invitation-login")  # anonymous: the login, with the way back

@@ -23,7 +23,7 @@ def test_a_wrong_password_is_explained_in_german(e2e, applicant):
     page.get_by_label("Passwort", exact=True).fill("falsch")
     page.get_by_role("button", name="Anmelden").click()
     expect(page).to_have_title(re.compile(r"^Fehler: Anmelden"))
-    expect(page.get_by_role("alert")).to_contain_text("Bitte Benutzername und Passwort eingeben.")
+    expect(page.get_by_role("alert")).to_contain_text("E-Mail-Adresse, Benutzername oder Passwort stimmen nicht.")
     person.seen("login-error")
     expect(page.get_by_label("Benutzername")).to_have_value("antrag")
     expect(page.get_by_label("Passwort", exact=True)).to_have_value("")

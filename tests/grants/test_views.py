@@ -25,15 +25,15 @@ def test_login_page_is_german_and_accessible(client, db):
     assert response.status_code == 200
     assert '<html lang="de"' in content
     assert "Anmelden" in content
-    assert 'for="id_username"' in content
+    assert 'for="id_login"' in content
     assert 'for="id_password"' in content
 
 
 def test_wrong_password_gives_a_german_message_and_keeps_the_name(client, applicant):
-    response = client.post(reverse("login"), {"username": "antrag", "password": "falsch"})
+    response = client.post(reverse("login"), {"login": "antrag", "password": "falsch"})
     content = response.content.decode()
     assert response.status_code == 200
-    assert "Bitte Benutzername und Passwort eingeben" in content
+    assert "Der Anmeldename und/oder das Passwort sind leider falsch." in content
     assert 'value="antrag"' in content
 
 
@@ -47,7 +47,7 @@ def test_login_leads_each_role_to_its_start_page(client, applicant, clerk, appro
     }
     for user, target in expected.items():
         client.logout()
-        response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD}, follow=True)
+        response = client.post(reverse("login"), {"login": user.username, "password": PASSWORD}, follow=True)
         assert response.redirect_chain[-1][0] == target or response.redirect_chain[-2][0] == target, user.username
         assert response.status_code == 200
 
@@ -128,7 +128,7 @@ def test_password_reset_sends_a_german_mail_with_a_working_link(client, applican
     assert response.status_code == 200
     response = client.post(
         response.redirect_chain[-1][0],
-        {"new_password1": "Neues-Passwort-2026", "new_password2": "Neues-Passwort-2026"},
+        {"password1": "Neues-Passwort-2026", "password2": "Neues-Passwort-2026"},
     )
     assert response.status_code == 302
     assert client.login(username="antrag", password="Neues-Passwort-2026")

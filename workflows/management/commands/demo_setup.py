@@ -31,6 +31,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from reportlab.pdfgen import canvas
 
+from accounts.services import account_email_trust
 from budgets.interest import base_rates, known_until
 from budgets.models import BaseRate
 from core.money import money
@@ -228,6 +229,7 @@ class Command(BaseCommand):
                 if role == Role.ADMIN:
                     user.is_staff = user.is_superuser = True
                 user.save()
+            account_email_trust(user=user)
             user.groups.add(Group.objects.get(name=role))
             if ags:
                 _affiliate(user=user, municipality=Municipality.objects.get(ags=ags))
@@ -260,6 +262,7 @@ class Command(BaseCommand):
             )
             applicant.set_password(DEMO_PASSWORD)
             applicant.save()
+            account_email_trust(user=applicant)
             applicant.groups.add(Group.objects.get(name=Role.APPLICANT))
             _affiliate(user=applicant, municipality=municipality)
         return applicant

@@ -1,0 +1,33 @@
+"""What a person tells about themselves beyond Django's user: function, language, consent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserProfile(models.Model):
+    class Language(models.TextChoices):
+        GERMAN = "de", _("Deutsch")
+        ENGLISH = "en", _("Englisch")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    function = models.CharField(_("Funktion"), max_length=200, blank=True)
+    # Empty: no choice made, the language cookie (or German) applies.
+    language = models.CharField(_("Sprache"), max_length=2, choices=Language.choices, blank=True)
+    privacy_consent_version = models.PositiveIntegerField(_("Version der Datenschutzhinweise"), null=True, blank=True)
+    privacy_consent_at = models.DateTimeField(_("Einwilligung am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Profil")
+        verbose_name_plural = _("Profile")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(privacy_consent_version__isnull=True) | models.Q(privacy_consent_at__isnull=False),
+                name="profile_consent_has_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -1,0 +1,60 @@
+"""Writing accounts: profiles created at registration and edited by their owner."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import UserProfile
+from core.legal import privacy_version
+
+
+def profile_register(*, user, function: str, language: str = "") -> UserProfile:
+    """At registration: the profile with the consent to today's privacy notice, and the
+    applicant role (acting for a municipality needs an affiliation on top)."""
+    with transaction.atomic():
+        profile, _created = UserProfile.objects.select_for_update().get_or_create(user=user)
+        profile.function = function
+        profile.language = language
+        profile.privacy_consent_version = privacy_version()
+        profile.privacy_consent_at = timezone.now()
+        profile.save()
+        group, _created = Group.objects.get_or_create(name=settings.SIGNUP_ROLE)
+        user.groups.add(group)
+    return profile
+
+
+def profile_update(*, user, first_name: str, last_name: str, function: str, language: str) -> UserProfile:
+    with transaction.atomic():
+        user.first_name = first_name
+        user.last_name = last_name
+        user.save(update_fields=["first_name", "last_name"])
+        profile, _created = UserProfile.objects.select_for_update().get_or_create(user=user)
+        profile.function = function
+        profile.language = language
+        profile.save(update_fields=["function", "language"])
+    return profile
+
+
+def profile_language_set(*, user, language: str) -> None:
+    """The footer's language switch, for a logged-in user: remembered in the profile."""
+    if language not in dict(UserProfile.Language.choices):
+        return
+    with transaction.atomic():
+        profile, _created = UserProfile.objects.select_for_update().get_or_create(user=user)
+        if profile.language != language:
+            profile.language = language
+            profile.save(update_fields=["language"])
+
+
+def account_email_trust(*, user) -> None:
+    """An account made by the office (demo, tests, the office's own user pages): its
+    e-mail address counts as confirmed, since the office typed it in."""
+    if not user.email:
+        return
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email.lower(), defaults={"verified": True, "primary": True}
+    )
