@@ -19,6 +19,7 @@ from django.db import transaction
 
 from core.changes import change_record
 from grants.errors import GrantsError
+from grants.memberships import MembershipRefused, membership_status_parse
 from grants.models import Kreis, Land, MembershipStatus, Municipality, StructuralStatus
 
 BATCH_SIZE = 2000
@@ -339,17 +340,6 @@ def structural_status_import(*, path: Path) -> ImportReport:
     return report
 
 
-MEMBERSHIP_ALIASES = {
-    **{value: value for value in MembershipStatus.Status.values},
-    "beantragt": MembershipStatus.Status.APPLIED,
-    "aktiv": MembershipStatus.Status.ACTIVE,
-    "ruhend": MembershipStatus.Status.SUSPENDED,
-    "ausgesetzt": MembershipStatus.Status.SUSPENDED,
-    "beendet": MembershipStatus.Status.ENDED,
-    "ausgetreten": MembershipStatus.Status.ENDED,
-}
-
-
 @dataclass(frozen=True)
 class MembershipRow:
     """One good line of a membership file: what it would record."""
@@ -372,11 +362,10 @@ def memberships_parse(rows: Iterator[tuple[int, dict[str, str]]]) -> tuple[list[
             ags = _digits(row["ags"], 8, "AGS")
             if ags not in known:
                 raise RowError(f"Gemeinde {ags} ist nicht bekannt.")
-            status = MEMBERSHIP_ALIASES.get(row["status"].strip().lower())
-            if status is None:
-                raise RowError(
-                    f"Status »{row['status'].strip()[:40]}« ist unbekannt (erlaubt: beantragt, aktiv, ruhend, beendet)."
-                )
+            try:
+                status = membership_status_parse(row["status"])
+            except MembershipRefused as exc:
+                raise RowError(str(exc)) from None
             since = parse_date(row["since"][:40], "Seit")
             good[(ags, since)] = MembershipRow(line=line, ags=ags, status=status, since=since)
         except RowError as exc:

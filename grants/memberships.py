@@ -51,7 +51,7 @@ def membership_status_parse(value: str) -> str:
     if status is None:
         raise MembershipRefused(
             _("Status »%(value)s« ist unbekannt (erlaubt: beantragt, aktiv, ruhend, beendet).")
-            % {"value": value.strip()}
+            % {"value": value.strip()[:40]}
         )
     return str(status)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.changes import change_history
+from core.changes import change_history, change_lines
 from grants.addresses import address_lines, address_missing, address_of, municipality_address_update
 from grants.errors import GrantsError
 from grants.forms_address import MunicipalityAddressForm
@@ -90,16 +90,9 @@ def municipality_address_edit(request, ags: str):
     return render(request, "grants/municipality_address_form.html", context)
 
 
-def _address_history(municipality: Municipality) -> list[dict]:
-    labels = {field.name: field.verbose_name for field in MunicipalityAddress._meta.fields}
+def _address_history(municipality: Municipality):
     records = change_history(subject=municipality).filter(action="grants.municipality.address_changed")
-    return [
-        {
-            "record": record,
-            "changes": [(labels.get(name, name), values[0], values[1]) for name, values in record.changes.items()],
-        }
-        for record in reversed(list(records))
-    ]
+    return change_lines(records, model=MunicipalityAddress)
 
 
 def municipality_for_user_allowed(user, municipality) -> bool:

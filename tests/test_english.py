@@ -37,7 +37,7 @@ def test_login_page_is_english_once_english_is_chosen(client, db):
     assert '<html lang="en"' in content
     assert '<h1 class="kern-heading-large">Log in</h1>' in content
     assert "Forgotten your password?" in content
-    assert "Username" in content
+    assert "Email address or user name" in content
     assert "Anmelden" not in content
     assert "Passwort vergessen?" not in content
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from core.changes import change_history, change_record
+from core.changes import change_history, change_lines, change_record
 from core.models import ChangeRecord
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +35,27 @@ def test_an_anonymous_actor_is_recorded_as_nobody_and_histories_stay_apart(garde
     assert record.actor is None
     assert list(change_history(subject=bindlach)) == []
     assert ChangeRecord.objects.count() == 1
+
+
+def test_history_lines_name_the_action_fields_and_values_in_the_page_language(clerk, gardelegen):
+    from django.utils import translation
+
+    from grants.models import MembershipStatus
+
+    change_record(
+        actor=clerk,
+        subject=gardelegen,
+        action="grants.membership.recorded",
+        changes={"status": (None, "active"), "note": "Beschluss"},
+    )
+    change_record(actor=None, subject=gardelegen, action="something.new", changes={"status": "ended"})
+    newest, first = change_lines(change_history(subject=gardelegen), model=MembershipStatus)
+    assert newest.what == "something.new" and newest.who == "System"
+    assert newest.details == [("Status", "beendet", None)]
+    assert first.what == "Mitgliedschaft erfasst"
+    assert first.who == clerk.get_username()
+    assert sorted(first.details) == [("Bemerkung", "Beschluss", None), ("Status", "–", "aktiv")]
+    with translation.override("en"):
+        (_newest, first) = change_lines(change_history(subject=gardelegen), model=MembershipStatus)
+    assert first.what == "Membership recorded"
+    assert ("Status", "–", "active") in first.details

@@ -33,7 +33,7 @@ def test_wrong_password_gives_a_german_message_and_keeps_the_name(client, applic
     response = client.post(reverse("login"), {"login": "antrag", "password": "falsch"})
     content = response.content.decode()
     assert response.status_code == 200
-    assert "Der Anmeldename und/oder das Passwort sind leider falsch." in content
+    assert "E-Mail-Adresse, Benutzername oder Passwort stimmen nicht. Bitte prüfen Sie Ihre Eingabe" in content
     assert 'value="antrag"' in content
 
 

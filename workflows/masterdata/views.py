@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from budgets.selectors import municipality_committed_largest, programme_committed
-from core.changes import change_history
+from core.changes import change_history, change_lines
 from grants.errors import GrantsError
 from grants.imports import (
     MembershipRow,
@@ -54,22 +54,6 @@ YEAR_MAX = 32767  # the column is a small integer: a larger year in the address 
 
 def _may(request, writers) -> bool:
     return bool(user_roles(request.user) & set(writers))
-
-
-def _history(records) -> list[dict]:
-    """Change records as lines to read, newest first."""
-    items = []
-    for record in records:
-        parts = []
-        for key, value in record.changes.items():
-            if isinstance(value, list) and len(value) == 2:
-                before, after = ("–" if v in (None, "") else str(v) for v in value)
-                parts.append(f"{key}: {before} → {after}")
-            else:
-                parts.append(f"{key}: {value}")
-        who = record.actor.get_full_name() or record.actor.username if record.actor else _("System (Import)")
-        items.append({"at": record.at, "who": who, "details": "; ".join(parts), "comment": record.comment})
-    return list(reversed(items))
 
 
 def _refused(form, error: MasterDataRefused) -> None:
@@ -146,7 +130,7 @@ def membership_detail(request: HttpRequest, ags: str) -> HttpResponse:
         {
             "municipality": municipality,
             "statuses": municipality.membership_statuses.order_by("-since"),
-            "history": _history(history),
+            "history": change_lines(history, model=MembershipStatus),
             "labels": dict(MembershipStatus.Status.choices),
             "form": form,
             "may_write": _may(request, MEMBERSHIP_WRITERS),
@@ -333,7 +317,7 @@ def programme_year_edit(request: HttpRequest, year: int) -> HttpResponse:
             "committed": programme_committed(programme_year=programme_year),
             "largest": municipality_committed_largest(programme_year=programme_year),
             "blocks": [(kind, label, blocks.get(kind)) for kind, label in LegalTextBlock.Kind.choices],
-            "history": _history(change_history(subject=programme_year)),
+            "history": change_lines(change_history(subject=programme_year), model=ProgrammeYear),
             "may_write": _may(request, YEAR_WRITERS),
         },
     )
@@ -371,7 +355,7 @@ def legal_text_edit(request: HttpRequest, year: int, kind: str) -> HttpResponse:
             "programme_year": programme_year,
             "kind_label": LegalTextBlock.Kind(kind).label,
             "block": block,
-            "history": _history(change_history(subject=block)) if block else [],
+            "history": change_lines(change_history(subject=block), model=LegalTextBlock) if block else [],
             "may_write": _may(request, YEAR_WRITERS),
         },
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.changes import change_history
+from core.changes import change_history, change_lines
 from grants import affiliations as services
 from grants.errors import GrantsError
 from grants.models import Affiliation, AffiliationRequest, Invitation, MembershipStatus, Municipality
@@ -276,7 +276,7 @@ def office_user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_write": services.is_office_writer(request.user),
         "affiliations": person.affiliations.select_related("municipality").order_by("municipality__name"),
         "requests": person.affiliation_requests.select_related("municipality", "decided_by").order_by("-created_at"),
-        "history": change_history(subject=person),
+        "history": change_lines(change_history(subject=person), value_labels={"roles": dict(Role.choices)}),
     }
     return render(request, "workflows/municipality_users/office_user_detail.html", context)
 
