@@ -18,3 +18,10 @@ def user_language(user) -> str:
 def profile_of(user) -> UserProfile:
     """The user's profile; an unsaved empty one for users from before profiles."""
     return UserProfile.objects.filter(user_id=user.pk).first() or UserProfile(user=user)
+
+
+def user_has_confirmed_email(*, user, email: str) -> bool:
+    """Whether ``email`` is one of ``user``'s confirmed addresses (allauth keeps them)."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user_id=user.pk, email__iexact=email.strip(), verified=True).exists()

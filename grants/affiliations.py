@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.selectors import user_has_confirmed_email
 from core.changes import change_record
 from grants.errors import GrantsError
 from grants.mail import mail_after_commit, office_address, site_url
@@ -390,6 +391,17 @@ def invitation_problem(invitation: Invitation | None, *, at: datetime.datetime |
     return ""
 
 
+def invitation_address_problem(*, invitation: Invitation, user: AbstractUser) -> str:
+    """An invitation is for the address it was sent to: a forwarded link does not let
+    somebody else act for the municipality. Empty when ``user`` may accept."""
+    if user_has_confirmed_email(user=user, email=invitation.email):
+        return ""
+    return _(
+        "Diese Einladung gilt für %(email)s. Ihr Konto hat diese Adresse nicht (oder sie ist noch nicht "
+        "bestätigt). Bitte melden Sie sich mit dem Konto dieser Adresse an oder registrieren Sie sich damit."
+    ) % {"email": invitation.email}
+
+
 def invitation_accept(*, token: str, user: AbstractUser) -> Affiliation:
     """The logged-in ``user`` accepts: they act for the municipality from now on. Once, within seven days."""
     if not user.is_authenticated or not user.is_active:
@@ -405,6 +417,9 @@ def invitation_accept(*, token: str, user: AbstractUser) -> Affiliation:
             raise GrantsError(problem, code="invalid")
         if Affiliation.objects.filter(user=user, municipality=municipality).exists():
             raise GrantsError(_("Sie handeln bereits für diese Kommune."), code="affiliated")
+        problem = invitation_address_problem(invitation=invitation, user=user)
+        if problem:
+            raise GrantsError(problem, code="other_address")
         invitation.used_at = timezone.now()
         invitation.used_by = user
         invitation.save(update_fields=["used_at", "used_by"])

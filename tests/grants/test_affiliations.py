@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import IntegrityError, transaction
 
+from accounts.services import account_email_trust
 from core.changes import change_history
 from grants import affiliations as services
 from grants.errors import GrantsError
@@ -16,15 +17,13 @@ from grants.models import Affiliation, AffiliationRequest, Application, Invitati
 from grants.permissions import can_act_for
 from grants.roles import Role, user_roles
 from tests.clock import NOW, TODAY
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, user_with_roles
 
 pytestmark = pytest.mark.django_db
 
 
 def person(username: str, **extra):
-    return get_user_model().objects.create_user(
-        username=username, password=PASSWORD, email=f"{username}@example.org", **extra
-    )
+    return user_with_roles(username, **extra)
 
 
 def just_now(moment) -> bool:
@@ -235,6 +234,24 @@ def test_an_invitation_works_once(
         services.invitation_accept(token=token, user=person("zweite"))
     with pytest.raises(GrantsError, match="gibt es nicht"):
         services.invitation_accept(token="falsch", user=person("dritte"))
+
+
+def test_an_invitation_is_for_the_address_it_was_sent_to(gardelegen_with_main_contact, main_contact):
+    _invitation, token = services.invitation_create(
+        municipality=gardelegen_with_main_contact, email="Neu@Example.org", actor=main_contact
+    )
+    forwarded_to = person("andere")
+    with pytest.raises(GrantsError, match=r"gilt für Neu@Example\.org"):
+        services.invitation_accept(token=token, user=forwarded_to)
+    unconfirmed = get_user_model().objects.create_user(username="neu", password=PASSWORD, email="neu@example.org")
+    with pytest.raises(GrantsError, match="noch nicht bestätigt"):
+        services.invitation_accept(token=token, user=unconfirmed)
+    assert not Affiliation.objects.filter(
+        municipality=gardelegen_with_main_contact, user__in=[forwarded_to, unconfirmed]
+    )
+    account_email_trust(user=unconfirmed)
+    services.invitation_accept(token=token, user=unconfirmed)
+    assert can_act_for(user=fresh(unconfirmed), municipality=gardelegen_with_main_contact)[0]
 
 
 def test_an_invitation_expires_after_seven_days(gardelegen_with_main_contact, main_contact, clock):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
@@ -13,15 +12,13 @@ from core.changes import change_history
 from grants import affiliations as services
 from grants.models import Affiliation, AffiliationRequest, MembershipStatus
 from grants.services import affiliation_create
-from tests.factories import PASSWORD
+from tests.factories import user_with_roles
 
 pytestmark = pytest.mark.django_db
 
 
 def person(username: str, **extra):
-    return get_user_model().objects.create_user(
-        username=username, password=PASSWORD, email=f"{username}@example.org", **extra
-    )
+    return user_with_roles(username, **extra)
 
 
 @pytest.fixture

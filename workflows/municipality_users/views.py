@@ -184,6 +184,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         invitation is not None
         and Affiliation.objects.filter(user=request.user, municipality=invitation.municipality).exists()
     )
+    if invitation is not None and not problem and not already:
+        problem = services.invitation_address_problem(invitation=invitation, user=request.user)
     context = {"invitation": invitation, "problem": problem, "already": already, "token": token}
     return render(request, "workflows/municipality_users/invitation.html", context, status=200)
 
