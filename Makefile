@@ -34,7 +34,7 @@ test: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 # The non-browser tests once more with the machine's clock moved by libfaketime (Debian
 # package faketime): more than a year ahead, at 22:30 UTC on 31 December (23:30 in Berlin),
