@@ -102,6 +102,18 @@ def test_dates_and_amounts_follow_the_page_language(client_for, approved, approv
     assert f"{decided.day} {decided:%b %Y}" in english
 
 
+def test_no_page_template_spells_out_the_german_date_format():
+    # Pages show dates through the language's formats (SHORT_DATE_FORMAT, config/formats);
+    # only the text e-mails, which go out in one language each, may name a format.
+    spelled = re.compile(r"""date:["'][^"']*[dmY]\.[dmY]""")
+    pages = [
+        path
+        for path in (Path(settings.BASE_DIR) / "templates").rglob("*.html")
+        if spelled.search(path.read_text(encoding="utf-8"))
+    ]
+    assert pages == []
+
+
 def test_applicant_start_page_stays_german_without_the_choice(client_for, applicant, programme_year):
     content = client_for(applicant).get(reverse("applicant_home")).content.decode()
     assert '<html lang="de"' in content
