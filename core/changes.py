@@ -102,6 +102,8 @@ def _shown(value: Any, choices: dict) -> str:
         return "–"
     if isinstance(value, list):
         return ", ".join(_shown(item, choices) for item in value) or "–"
+    if isinstance(value, bool):
+        return str(_("ja") if value else _("nein"))
     return str(choices.get(value, value))
 
 

@@ -20,8 +20,10 @@ class ChosenLanguageMiddleware:
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in self.available else settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        # For this request only: the thread goes back to its language afterwards, so that
+        # work done after a request (tasks, tests) is not left in a visitor's language.
+        with translation.override(language):
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", translation.get_language())
         return response

@@ -48,10 +48,12 @@ def test_history_lines_name_the_action_fields_and_values_in_the_page_language(cl
         action="grants.membership.recorded",
         changes={"status": (None, "active"), "note": "Beschluss"},
     )
-    change_record(actor=None, subject=gardelegen, action="something.new", changes={"status": "ended"})
+    change_record(
+        actor=None, subject=gardelegen, action="something.new", changes={"status": "ended", "is_active": (True, False)}
+    )
     newest, first = change_lines(change_history(subject=gardelegen), model=MembershipStatus)
     assert newest.what == "something.new" and newest.who == "System"
-    assert newest.details == [("Status", "beendet", None)]
+    assert sorted(newest.details) == [("Status", "beendet", None), ("is_active", "ja", "nein")]
     assert first.what == "Mitgliedschaft erfasst"
     assert first.who == clerk.get_username()
     assert sorted(first.details) == [("Bemerkung", "Beschluss", None), ("Status", "–", "aktiv")]

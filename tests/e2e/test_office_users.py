@@ -30,6 +30,7 @@ def test_clerk_confirms_a_request_and_admin_assigns_a_role(e2e, clerk, admin_use
     office.seen("request-confirmed")
     expect(page.locator(".site-messages")).to_contain_text("bestätigt")
     page.get_by_role("button", name="Bindlach als Mitglied aufnehmen").click()
+    expect(page.locator(".site-messages")).to_contain_text("Bindlach ist jetzt aktives Mitglied.")
     office.seen("member-activated")
     assert Affiliation.objects.filter(user=newcomer, municipality=bindlach, is_main_contact=True).exists()
     assert MembershipStatus.objects.filter(municipality=bindlach).latest("since").status == "active"
@@ -45,6 +46,7 @@ def test_clerk_confirms_a_request_and_admin_assigns_a_role(e2e, clerk, admin_use
     admin.seen("user-detail")
     apage.get_by_label("Sachbearbeitung").check()
     apage.get_by_role("button", name="Rollen speichern").click()
+    expect(apage.locator(".site-messages")).to_contain_text("Die Rollen sind gespeichert.")
     admin.seen("roles-saved")
     expect(apage.get_by_role("region", name="Änderungen am Konto")).to_contain_text("Rollen geändert")
     expect(apage.get_by_role("region", name="Änderungen am Konto")).to_contain_text("Sachbearbeitung")

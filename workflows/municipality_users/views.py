@@ -278,7 +278,9 @@ def office_user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_write": services.is_office_writer(request.user),
         "affiliations": person.affiliations.select_related("municipality").order_by("municipality__name"),
         "requests": person.affiliation_requests.select_related("municipality", "decided_by").order_by("-created_at"),
-        "history": change_lines(change_history(subject=person), value_labels={"roles": dict(Role.choices)}),
+        "history": change_lines(
+            change_history(subject=person), model=get_user_model(), value_labels={"roles": dict(Role.choices)}
+        ),
     }
     return render(request, "workflows/municipality_users/office_user_detail.html", context)
 
