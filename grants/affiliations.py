@@ -21,8 +21,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.selectors import user_has_confirmed_email
+from accounts.selectors import user_has_confirmed_email, user_language
 from core.changes import change_record
 from grants.errors import GrantsError
 from grants.mail import mail_after_commit, office_address, site_url
@@ -198,8 +199,9 @@ def affiliation_request_create(
         main_contact = _main_contact(municipality)
         mail_after_commit(
             template="affiliation_requested",
-            subject=f"Anfrage: {display_name(user)} möchte für {municipality.name} handeln",
-            recipients=[main_contact.email if main_contact else office_address()],
+            subject=gettext_lazy("Anfrage: %(requester)s möchte für %(municipality)s handeln"),
+            subject_args={"requester": display_name(user), "municipality": municipality.name},
+            recipients=[main_contact if main_contact else office_address()],
             context={
                 "request": request,
                 "requester": display_name(user),
@@ -277,17 +279,22 @@ def affiliation_request_decide(
             "main_contact": became_main_contact,
             "link": site_url(reverse("home")),
         }
-        verdict = "bestätigt" if confirm else "abgelehnt"
         mail_after_commit(
             template="affiliation_decided",
-            subject=f"Ihre Anfrage für {municipality.name} wurde {verdict}",
-            recipients=[request.user.email],
+            subject=gettext_lazy("Ihre Anfrage für %(municipality)s wurde bestätigt")
+            if confirm
+            else gettext_lazy("Ihre Anfrage für %(municipality)s wurde abgelehnt"),
+            subject_args={"municipality": municipality.name},
+            recipients=[request.user],
             context=context,
         )
         mail_after_commit(
             template="affiliation_decided_copy",
-            subject=f"Sie haben die Anfrage von {display_name(request.user)} {verdict}",
-            recipients=[actor.email],
+            subject=gettext_lazy("Sie haben die Anfrage von %(requester)s bestätigt")
+            if confirm
+            else gettext_lazy("Sie haben die Anfrage von %(requester)s abgelehnt"),
+            subject_args={"requester": display_name(request.user)},
+            recipients=[actor],
             context=context,
         )
     return request
@@ -357,8 +364,12 @@ def invitation_create(*, municipality: Municipality, email: str, actor: Abstract
         )
         mail_after_commit(
             template="invitation",
-            subject=f"Einladung: für {municipality.name} in der Mikroförderung handeln",
+            subject=gettext_lazy("Einladung: für %(municipality)s in der Mikroförderung handeln"),
+            subject_args={"municipality": municipality.name},
             recipients=[email],
+            # An address without an account has chosen no language; the inviting
+            # colleague's choice is the best guess at what the invitee reads.
+            default_language=user_language(actor),
             context={
                 "invitation": invitation,
                 "inviter": display_name(actor),
@@ -436,8 +447,9 @@ def invitation_accept(*, token: str, user: AbstractUser) -> Affiliation:
             open_request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         mail_after_commit(
             template="invitation_accepted",
-            subject=f"{display_name(user)} hat Ihre Einladung für {municipality.name} angenommen",
-            recipients=[invitation.invited_by.email],
+            subject=gettext_lazy("%(invitee)s hat Ihre Einladung für %(municipality)s angenommen"),
+            subject_args={"invitee": display_name(user), "municipality": municipality.name},
+            recipients=[invitation.invited_by],
             context={"invitation": invitation, "invitee": display_name(user), "email": user.email},
         )
     return affiliation

@@ -1,8 +1,12 @@
-"""E-mails about accounts and affiliations. The text is rendered in German when the
-change is made and sent only after the transaction commits (a rolled-back change must
-never have been announced), as a background task like the application e-mails."""
+"""E-mails about accounts and affiliations. Each recipient reads the message in their own
+language (``accounts.selectors.recipients_by_language``): one message per language, so
+nobody sees another reader's language or address. The text is rendered when the change
+is made and sent only after the transaction commits (a rolled-back change must never
+have been announced), as a background task like the application e-mails."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -10,6 +14,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
+
+from accounts.selectors import recipients_by_language
 
 
 def office_address() -> str:
@@ -22,16 +28,41 @@ def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def mail_template(directory: str, name: str, language: str) -> str:
+    """``<directory>/<name>.txt`` for German, ``<directory>/<language>/<name>.txt`` otherwise.
+
+    No fallback on purpose: a missing English text must fail loudly rather than send
+    German to someone who chose English."""
+    if language == settings.LANGUAGE_CODE:
+        return f"{directory}/{name}.txt"
+    return f"{directory}/{language}/{name}.txt"
+
+
 @task()
 def send_account_mail(*, subject: str, body: str, recipients: list[str]) -> int:
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
-def mail_after_commit(*, template: str, subject: str, recipients: list[str], context: dict) -> None:
-    """Render ``grants/email/<template>.txt`` in German now; send it when the transaction commits."""
-    addresses = sorted({address.strip() for address in recipients if address and address.strip()})
-    if not addresses:
-        return
-    with translation.override("de"):
-        body = render_to_string(f"grants/email/{template}.txt", context)
-    transaction.on_commit(lambda: send_account_mail.enqueue(subject=subject, body=body, recipients=addresses))
+def mail_after_commit(
+    *,
+    template: str,
+    subject,
+    recipients: Iterable,
+    context: dict,
+    subject_args: dict | None = None,
+    default_language: str | None = None,
+) -> None:
+    """Render ``grants/email/<template>.txt`` now, once per language of ``recipients``
+    (users or bare addresses); send each when the transaction commits.
+
+    ``subject`` is a lazy German msgid, translated per language and then filled with
+    ``subject_args``. An address without an account reads ``default_language`` (German
+    when not given)."""
+    messages = []
+    for language, addresses in recipients_by_language(recipients, default=default_language).items():
+        with translation.override(language):
+            body = render_to_string(mail_template("grants/email", template, language), context)
+            text = str(subject) % (subject_args or {})
+        messages.append({"subject": text, "body": body, "recipients": addresses})
+    for message in messages:
+        transaction.on_commit(lambda message=message: send_account_mail.enqueue(**message))

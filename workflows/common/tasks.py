@@ -6,41 +6,50 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from accounts.selectors import recipients_by_language
+from grants.mail import mail_template
 from grants.models import Application
 
+# German msgids, translated in locale/en; the bodies are templates per language
+# (workflows/email/<event>.txt, workflows/email/en/<event>.txt).
 SUBJECTS = {
-    "submitted": "Eingangsbestätigung Ihres Antrags {number}",
-    "info_requested": "Rückfrage zu Ihrem Antrag {number}",
-    "approved": "Ihr Antrag {number} wurde bewilligt",
-    "rejected": "Entscheidung über Ihren Antrag {number}",
-    "proof_due_soon": "Erinnerung: Verwendungsnachweis zu Ihrem Antrag {number} bald fällig",
-    "proof_overdue": "Verwendungsnachweis zu Ihrem Antrag {number} ist überfällig",
-    "proof_submitted": "Eingangsbestätigung: Verwendungsnachweis zu Ihrem Antrag {number}",
-    "proof_returned": "Rückfrage zum Verwendungsnachweis zu Ihrem Antrag {number}",
-    "proof_accepted": "Ihr Verwendungsnachweis zu Antrag {number} ist anerkannt",
-    "proof_refund_claimed": "Rückforderung zu Ihrem Antrag {number}",
-    "proof_refunded": "Eingang Ihrer Rückzahlung zu Antrag {number}",
-    "lapsed": "Nicht abgerufene Mittel zu Ihrem Antrag {number} sind verfallen",
+    "submitted": _("Eingangsbestätigung Ihres Antrags %(number)s"),
+    "info_requested": _("Rückfrage zu Ihrem Antrag %(number)s"),
+    "approved": _("Ihr Antrag %(number)s wurde bewilligt"),
+    "rejected": _("Entscheidung über Ihren Antrag %(number)s"),
+    "proof_due_soon": _("Erinnerung: Verwendungsnachweis zu Ihrem Antrag %(number)s bald fällig"),
+    "proof_overdue": _("Verwendungsnachweis zu Ihrem Antrag %(number)s ist überfällig"),
+    "proof_submitted": _("Eingangsbestätigung: Verwendungsnachweis zu Ihrem Antrag %(number)s"),
+    "proof_returned": _("Rückfrage zum Verwendungsnachweis zu Ihrem Antrag %(number)s"),
+    "proof_accepted": _("Ihr Verwendungsnachweis zu Antrag %(number)s ist anerkannt"),
+    "proof_refund_claimed": _("Rückforderung zu Ihrem Antrag %(number)s"),
+    "proof_refunded": _("Eingang Ihrer Rückzahlung zu Antrag %(number)s"),
+    "lapsed": _("Nicht abgerufene Mittel zu Ihrem Antrag %(number)s sind verfallen"),
 }
 
 
-def applicant_recipients(application: Application) -> list[str]:
-    addresses = [application.contact_email, application.created_by.email]
-    return sorted({address.strip().lower() for address in addresses if address and address.strip()})
+def applicant_recipients(application: Application) -> dict[str, list[str]]:
+    """Who hears about ``application``, by language: the person who created it in their
+    stored language, the contact address in the language of its account (German when
+    it has none)."""
+    return recipients_by_language([application.created_by, application.contact_email])
 
 
 @task()
 def send_applicant_mail(*, application_id: int, event: str, message: str = "") -> int:
-    """Send one German e-mail about an application event; returns the number sent."""
+    """Send the e-mail about an application event, one message per language of the
+    recipients; returns the number sent."""
     application = Application.objects.select_related("municipality", "programme_year", "created_by").get(
         pk=application_id
     )
-    recipients = applicant_recipients(application)
-    if not recipients:
-        return 0
-    with translation.override("de"):
-        body = render_to_string(f"workflows/email/{event}.txt", {"application": application, "message": message})
-        subject = SUBJECTS[event].format(number=application.file_number or "")
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    context = {"application": application, "message": message}
+    sent = 0
+    for language, recipients in applicant_recipients(application).items():
+        with translation.override(language):
+            body = render_to_string(mail_template("workflows/email", event, language), context)
+            subject = str(SUBJECTS[event]) % {"number": application.file_number or ""}
+        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    return sent

@@ -335,6 +335,7 @@ def commitments_lapse(*, user: AbstractUser, programme_year_id: int, application
                 comment=_("Bis zur Frist für Rechnungen am %(deadline)s nichts abgerufen; freigegeben: %(amount)s")
                 % {"deadline": deadline, "amount": format_eur(amount)},
             )
-            notify_applicant(application=application, event="lapsed", message=format_eur(amount))
+            # The plain amount: each language of the e-mail writes it its own way.
+            notify_applicant(application=application, event="lapsed", message=str(amount))
             lapsed.append(LapseCandidate(application=application, amount=amount))
     return LapseResult(lapsed=lapsed, skipped=skipped)
