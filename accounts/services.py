@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,8 +11,9 @@ from core.legal import privacy_version
 
 
 def profile_register(*, user, function: str, language: str = "") -> UserProfile:
-    """At registration: the profile with the consent to today's privacy notice, and the
-    applicant role (acting for a municipality needs an affiliation on top)."""
+    """At registration: the profile with the consent to today's privacy notice. No role:
+    the applicant role comes with the first confirmed affiliation (grants.affiliations),
+    so that a newcomer is led to ask for one."""
     with transaction.atomic():
         profile, _created = UserProfile.objects.select_for_update().get_or_create(user=user)
         profile.function = function
@@ -22,8 +21,6 @@ def profile_register(*, user, function: str, language: str = "") -> UserProfile:
         profile.privacy_consent_version = privacy_version()
         profile.privacy_consent_at = timezone.now()
         profile.save()
-        group, _created = Group.objects.get_or_create(name=settings.SIGNUP_ROLE)
-        user.groups.add(group)
     return profile
 
 

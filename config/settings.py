@@ -172,9 +172,6 @@ MFA_TOTP_ISSUER = "Mikroförderung"
 # log in with a second factor when MFA_REQUIRED is on. The demo runs without.
 MFA_REQUIRED = env_bool("MFA_REQUIRED", default=not DEBUG)
 MFA_REQUIRED_ROLES = ("clerk", "approver", "controller", "admin")
-# Who registers gets this role (grants.roles.Role.APPLICANT); acting for a municipality
-# needs an affiliation on top.
-SIGNUP_ROLE = "applicant"
 # Guardian's anonymous user is not needed: anonymous visitors see only the login page.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False

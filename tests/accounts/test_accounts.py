@@ -50,7 +50,6 @@ def confirmation_link(message) -> str:
 
 def test_the_role_names_agree_with_grants():
     assert set(settings.MFA_REQUIRED_ROLES) == {str(role) for role in OFFICE_READERS}
-    assert settings.SIGNUP_ROLE == Role.APPLICANT
 
 
 def test_signup_page_is_german(client):
@@ -83,7 +82,7 @@ def test_signup_confirm_and_login(client):
     assert response["Location"] == reverse("account_email_verification_sent")
     user = get_user_model().objects.get(email=SIGNUP["email"])
     assert (user.first_name, user.last_name) == ("Berta", "Bauamt")
-    assert user.groups.filter(name=Role.APPLICANT).exists()
+    assert not user.groups.exists()  # the applicant role comes with a confirmed affiliation
     profile = user.profile
     assert profile.function == "Sachbearbeitung Bauamt"
     assert profile.privacy_consent_version == 1
@@ -115,6 +114,7 @@ def test_signup_confirm_and_login(client):
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     assert int(client.session["_auth_user_id"]) == user.pk
+    assert client.get(reverse("home"))["Location"] == reverse("affiliation_request")
 
 
 def test_persona_logs_in_with_user_name_and_with_email(client, applicant):
