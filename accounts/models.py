@@ -18,6 +18,10 @@ class UserProfile(models.Model):
     language = models.CharField(_("Sprache"), max_length=2, choices=Language.choices, blank=True)
     privacy_consent_version = models.PositiveIntegerField(_("Version der Datenschutzhinweise"), null=True, blank=True)
     privacy_consent_at = models.DateTimeField(_("Einwilligung am"), null=True, blank=True)
+    # The municipality named at registration (its AGS; accounts knows no municipalities):
+    # asked for once the e-mail address is confirmed, then cleared.
+    wanted_ags = models.CharField(_("Kommune bei der Registrierung (AGS)"), max_length=8, blank=True)
+    wanted_join_network = models.BooleanField(_("Beitritt zum Netzwerk gewünscht"), default=False)
 
     class Meta:
         verbose_name = _("Profil")

@@ -55,3 +55,21 @@ def account_email_trust(*, user) -> None:
     EmailAddress.objects.update_or_create(
         user=user, email=user.email.lower(), defaults={"verified": True, "primary": True}
     )
+
+
+def registration_wish_store(*, user, ags: str, join_network: bool) -> None:
+    """Remember the municipality a person named at registration, for after the confirmation."""
+    UserProfile.objects.filter(user=user).update(wanted_ags=ags, wanted_join_network=join_network)
+
+
+def registration_wish_take(*, user) -> tuple[str, bool, str] | None:
+    """The remembered municipality (AGS, join the network, function), once: it is cleared."""
+    with transaction.atomic():
+        profile = UserProfile.objects.select_for_update().filter(user=user).first()
+        if profile is None or not profile.wanted_ags:
+            return None
+        wish = (profile.wanted_ags, profile.wanted_join_network, profile.function)
+        profile.wanted_ags = ""
+        profile.wanted_join_network = False
+        profile.save(update_fields=["wanted_ags", "wanted_join_network"])
+    return wish

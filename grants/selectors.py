@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
@@ -50,6 +51,29 @@ def municipalities_with_membership(*, day: datetime.date, queryset: QuerySet | N
     )
     qs = queryset if queryset is not None else Municipality.objects.all()
     return qs.annotate(membership_status=Subquery(latest))
+
+
+AGS_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{8})(?![0-9])")
+
+
+def municipality_search(*, query: str, limit: int = 20) -> list[Municipality]:
+    """Municipalities by name, postcode or AGS, with today's ``membership_status``.
+
+    A text holding a whole AGS ("Gardelegen, Hansestadt (15081135)", as the search
+    suggestions write it) finds that municipality alone.
+    """
+    query = " ".join(query.split())[:100]
+    if len(query) < 2 or any(ord(char) < 32 for char in query):
+        return []
+    ags = AGS_IN_TEXT.search(query)
+    if ags:
+        condition = Q(ags=ags.group(1))
+    else:
+        condition = Q(name__icontains=query)
+        if query.isdigit():
+            condition |= Q(postcode__startswith=query) | Q(ags__startswith=query)
+    found = Municipality.objects.filter(condition).select_related("kreis", "land").order_by("name", "ags")
+    return list(municipalities_with_membership(day=timezone.localdate(), queryset=found)[:limit])
 
 
 def municipalities_with_structural_status(*, day: datetime.date, queryset: QuerySet | None = None) -> QuerySet:

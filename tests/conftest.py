@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.services import account_email_trust
@@ -49,6 +50,15 @@ def clock(request):
         raise ValueError("The now marker needs an aware instant, e.g. 2026-12-31T23:30+01:00.")
     with time_machine.travel(destination, tick=True) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # allauth's rate limits (one confirmation mail per address in three minutes, sign-ups
+    # per address) and the API's counters live in the cache: each test starts afresh.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from accounts.models import UserProfile
 from tests.factories import PASSWORD
-from tests.test_fuzz_forms import fuzz, logged_in, payload, rolled_back
+from tests.test_fuzz_forms import any_text, fuzz, logged_in, payload, rolled_back
 from tests.test_permissions import diff, snapshot
 
 STRONG = "Lindenblatt-Rathaus-2026"
@@ -22,6 +22,9 @@ SIGNUP_FIELDS = {
     "last_name": st.sampled_from(["Neu", "O'Brien", "Müller-Lüdenscheidt"]),
     "email": st.sampled_from(["nora.neu@gardelegen.example", "antrag@example.org", "kein-at", "a@b", "ä@ö.de"]),
     "function": st.sampled_from(["Bürgermeisterin", "Sachbearbeitung Demografie", "x" * 201]),
+    "municipality_query": st.sampled_from(["Gardelegen", "39638", "Gardelegen (15081135)", "1508", "Atlantis", "g"]),
+    "municipality": st.sampled_from(["", "15081135", "99999999", "x"]),
+    "join_network": st.sampled_from(["on", ""]),
     "password1": st.sampled_from([STRONG, "kurz", "12345678", "passwort"]),
     "password2": st.sampled_from([STRONG, "anders"]),
     "privacy_consent": st.sampled_from(["on", "", "0"]),
@@ -80,6 +83,7 @@ def german_page(response) -> None:
         "last_name": "Neu",
         "email": "nora.neu@gardelegen.example",
         "function": "Bürgermeisterin",
+        "municipality_query": "Gardelegen",
         "password1": STRONG,
         "password2": STRONG,
         "privacy_consent": "on",
@@ -140,3 +144,12 @@ def test_password_change(applicant, no_rate_limits, data):
             assert changed == set(), changed
         else:
             assert changed <= {"auth.User"}, changed
+
+
+@fuzz
+@given(query=any_text)
+@example(query="Gardelegen (15081135)")
+def test_municipality_suggestions(client, gardelegen, query):
+    response = client.get(reverse("municipality_lookup"), {"q": query})
+    assert response.status_code == 200
+    assert isinstance(response.json()["results"], list)

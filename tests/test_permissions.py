@@ -216,6 +216,7 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "municipality_address_edit": (lambda w: {"ags": w.gardelegen.ags}, "L 200 404 200 200 403 200"),
     # --- acting for a municipality (workflows/municipality_users/urls.py)
     "affiliation_request": (NONE, "L 200 200 200 200 200 200"),  # anybody logged in may ask
+    "municipality_lookup": (NONE, "200 200 200 200 200 200 200"),  # public directory data, for registration
     "municipality_users_action": (lambda w: {"ags": w.gardelegen.ags}, "L R 404 403 403 403 403"),  # GET: back
     "invitation_accept": (lambda w: {"token": "ungueltig"}, "L 200 200 200 200 200 200"),  # says it is invalid
     "office_users": (NONE, "L 403 403 200 200 200 200"),

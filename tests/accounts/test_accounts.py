@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from accounts.models import UserProfile
 from accounts.selectors import user_language
+from grants.models import AffiliationRequest
 from grants.roles import OFFICE_READERS, Role
 from tests.conftest import PASSWORD
 
@@ -25,6 +26,7 @@ SIGNUP = {
     "last_name": "Bauamt",
     "email": "berta.bauamt@gardelegen.example",
     "function": "Sachbearbeitung Bauamt",
+    "municipality_query": "Gardelegen",
     "password1": NEW_PASSWORD,
     "password2": NEW_PASSWORD,
     "privacy_consent": "on",
@@ -76,7 +78,7 @@ def test_signup_refuses_control_characters(client):
     assert "Bitte verwenden Sie nur druckbare Zeichen." in response.content.decode()
 
 
-def test_signup_confirm_and_login(client):
+def test_signup_confirm_and_login(client, gardelegen):
     response = client.post(reverse("account_signup"), SIGNUP)
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
@@ -107,8 +109,12 @@ def test_signup_confirm_and_login(client):
     page = client.get(link)
     assert page.status_code == 200
     assert "bestätigen" in page.content.decode().lower()
+    assert not AffiliationRequest.objects.exists()  # nobody hears of an unconfirmed address
     response = client.post(link)
     assert response.status_code == 302
+    # Confirmed: the municipality named at registration has the request.
+    request = AffiliationRequest.objects.get(user=user)
+    assert (request.municipality, request.function) == (gardelegen, "Sachbearbeitung Bauamt")
 
     response = client.post(reverse("account_login"), {"login": SIGNUP["email"], "password": NEW_PASSWORD})
     assert response.status_code == 302

@@ -19,7 +19,7 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_a_new_person_registers_confirms_and_logs_in(e2e):
+def test_a_new_person_registers_confirms_and_logs_in(e2e, gardelegen):
     Group.objects.get_or_create(name=Role.APPLICANT)
     person = e2e.persona("neu")
     page = person.page
@@ -28,6 +28,7 @@ def test_a_new_person_registers_confirms_and_logs_in(e2e):
     page.get_by_label("Nachname").fill("Bauamt")
     page.get_by_label("Dienstliche E-Mail-Adresse").fill("berta@gardelegen.example")
     page.get_by_label("Funktion").fill("Sachbearbeitung Bauamt")
+    page.get_by_label("Ihre Kommune").fill("39638")
     page.locator("#id_password1").fill("Lange-Sichere-Phrase-2026")
     page.locator("#id_password2").fill("Lange-Sichere-Phrase-2026")
     page.get_by_label("Ich habe die Datenschutzhinweise gelesen", exact=False).check()

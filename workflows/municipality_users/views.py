@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.changes import change_history, change_lines
 from grants import affiliations as services
@@ -18,10 +18,17 @@ from grants.errors import GrantsError
 from grants.models import Affiliation, AffiliationRequest, Invitation, MembershipStatus, Municipality
 from grants.permissions import municipality_for_user_or_404, role_required
 from grants.roles import OFFICE_READERS, Role, user_roles
-from grants.selectors import municipalities_with_membership
-from workflows.municipality_users.forms import AffiliationRequestForm, InvitationForm, RolesForm, UserSearchForm
+from grants.selectors import municipalities_with_membership, municipality_search
+from workflows.municipality_users.forms import (
+    AffiliationRequestForm,
+    InvitationForm,
+    RolesForm,
+    UserSearchForm,
+    municipality_choice_label,
+)
 
 SEARCH_LIMIT = 20
+LOOKUP_LIMIT = 10
 OFFICE_WRITE = (Role.CLERK, Role.APPROVER, Role.ADMIN)
 MEMBER = (MembershipStatus.Status.ACTIVE, MembershipStatus.Status.APPLIED)
 
@@ -34,19 +41,16 @@ def _int(value) -> int | None:
     return number if 0 < number < 2**63 else None
 
 
-def municipality_search(query: str):
-    """Municipalities by name, postcode or AGS, with today's membership status."""
-    query = services.clean_text(query)
-    if len(query) < 2:
-        return []
-    condition = Q(name__icontains=query)
-    if query.isdigit():
-        condition |= Q(postcode__startswith=query) | Q(ags__startswith=query)
-    found = Municipality.objects.filter(condition).select_related("kreis", "land").order_by("name", "ags")
-    return list(municipalities_with_membership(day=timezone.localdate(), queryset=found)[:SEARCH_LIMIT])
-
-
 # --- a person asks to act for a municipality ------------------------------------------------
+
+
+@require_GET
+def municipality_lookup(request: HttpRequest) -> JsonResponse:
+    """Suggestions while typing a municipality (registration; public data from the
+    Destatis directory, so open to visitors that are not logged in)."""
+    matches = municipality_search(query=request.GET.get("q", "")[:100], limit=LOOKUP_LIMIT)
+    results = [{"value": f"{m.name} ({m.ags})", "label": municipality_choice_label(m)} for m in matches]
+    return JsonResponse({"results": results})
 
 
 @login_required
@@ -81,7 +85,7 @@ def affiliation_request(request: HttpRequest) -> HttpResponse:
                     )
                     return redirect("affiliation_request")
     chosen = form["municipality"].value() or ""
-    matches = municipality_search(query)
+    matches = municipality_search(query=query, limit=SEARCH_LIMIT)
     context = {
         "form": form,
         "query": query,
