@@ -51,7 +51,7 @@ def test_signup_refuses_with_german_errors_and_keeps_the_input(client):
     content = response.content.decode()
     assert response.status_code == 200
     assert "Bitte stimmen Sie den Datenschutzhinweisen zu" in content
-    assert "zweimal das selbe Passwort eingeben." in content
+    assert "Bitte geben Sie zweimal dasselbe Passwort ein." in content
     assert 'value="Sachbearbeitung Bauamt"' in content
     assert 'value="berta.bauamt@gardelegen.example"' in content
     assert not get_user_model().objects.filter(email=SIGNUP["email"]).exists()
