@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,18 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].widget.attrs.pop("placeholder", None)
         # The reset link stands below the form; in the help text it would sit between the
         # two fields in the tab order.
+        self.fields["password"].help_text = ""
+
+
+class ReauthenticateForm(AllauthReauthenticateForm):
+    """allauth's password confirmation without its reset link in the help text (it would
+    stand between label and field, unstyled) and without the placeholder that repeats the
+    label."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs["autofocus"] = True
         self.fields["password"].help_text = ""
 
 

@@ -153,7 +153,11 @@ LOGOUT_REDIRECT_URL = "account_login"
 # before the first login and log in with e-mail (the office's older accounts also with the
 # user name). Only e-mail confirmation and password reset send mail; no social logins.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "workflows.municipality_users.forms.RegistrationForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "signup": "workflows.municipality_users.forms.RegistrationForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"

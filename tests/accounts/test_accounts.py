@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import re
-import time
 
-import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -18,6 +14,7 @@ from accounts.models import UserProfile
 from accounts.selectors import user_language
 from grants.models import AffiliationRequest
 from grants.roles import OFFICE_READERS, Role
+from tests.accounts.conftest import totp_code
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "Lange-Sichere-Phrase-2026"
@@ -31,18 +28,6 @@ SIGNUP = {
     "password2": NEW_PASSWORD,
     "privacy_consent": "on",
 }
-
-
-@pytest.fixture(autouse=True)
-def roles(db):
-    from django.contrib.auth.models import Group
-
-    for role in Role.values:
-        Group.objects.get_or_create(name=role)
-
-
-def totp_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def confirmation_link(message) -> str:
@@ -67,7 +52,7 @@ def test_signup_refuses_with_german_errors_and_keeps_the_input(client):
     content = response.content.decode()
     assert response.status_code == 200
     assert "Bitte stimmen Sie den Datenschutzhinweisen zu" in content
-    assert "zweimal das selbe Passwort eingeben." in content
+    assert "Bitte geben Sie zweimal dasselbe Passwort ein." in content
     assert 'value="Sachbearbeitung Bauamt"' in content
     assert 'value="berta.bauamt@gardelegen.example"' in content
     assert not get_user_model().objects.filter(email=SIGNUP["email"]).exists()
@@ -182,11 +167,6 @@ def test_demo_note_on_the_login_page(client, db, settings):
     assert "Demo: Zwei-Faktor" not in client.get(reverse("account_login")).content.decode()
 
 
-@pytest.fixture
-def mfa_on(settings):
-    settings.MFA_REQUIRED = True
-
-
 def test_a_clerk_without_totp_is_sent_to_set_it_up(client, clerk, mfa_on):
     response = client.post(reverse("account_login"), {"login": "sachbearbeitung", "password": PASSWORD})
     assert response.status_code == 302
@@ -214,14 +194,6 @@ def test_activating_totp_opens_the_office_pages(client, clerk, mfa_on):
 
 def test_an_applicant_is_not_forced(client_for, applicant, mfa_on):
     assert client_for(applicant).get(reverse("applicant_home")).status_code == 200
-
-
-@pytest.fixture
-def clerk_with_totp(clerk):
-    secret = generate_totp_secret()
-    TOTP.activate(clerk, secret)
-    codes = RecoveryCodes.activate(clerk)
-    return secret, codes.get_unused_codes()
 
 
 def test_totp_login(client, clerk, clerk_with_totp, mfa_on):
