@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.models import UserProfile
 from accounts.selectors import user_language
 from grants.models import AffiliationRequest
-from grants.roles import OFFICE_READERS, Role
+from grants.roles import OFFICE_READERS
 from tests.accounts.conftest import totp_code
 from tests.conftest import PASSWORD
 
