@@ -99,7 +99,7 @@ def test_confirm_email_page_with_an_unknown_key(client, db):
     assert_formal(text)
 
 
-def test_signup_then_confirm_page_and_messages(client, db):
+def test_signup_then_confirm_page_and_messages(client, gardelegen):
     response = client.post(reverse("account_signup"), SIGNUP, follow=True)
     assert_formal(page_text(response))
     link = confirmation_link(mail.outbox[0])
