@@ -70,7 +70,10 @@ def test_clerk_sends_a_reminder_from_the_proof_list(
     page = office.page
     office.login("sachbearbeitung")
     office.goto("/arbeitskorb/verwendungsnachweise/", "proof-list")
-    page.get_by_label(f"Verwendungsnachweis zu {application.file_number} auswählen").check()
+    # "Select all" (the script) ticks every row; it then offers to clear the selection.
+    page.get_by_role("button", name="Alle auswählen").click()
+    expect(page.get_by_label(f"Verwendungsnachweis zu {application.file_number} auswählen")).to_be_checked()
+    expect(page.get_by_role("button", name="Auswahl aufheben")).to_be_visible()
     page.get_by_role("button", name="Erinnerung versenden").click()
     page.wait_for_url("**/arbeitskorb/sammelaktionen/**")
     office.seen("bulk-remind-result")
