@@ -13,12 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from grants.models import SentEmail
+from grants.roles import Role
 from reports.models import Notice
 from tests import factories
 from tests.builders import invoice
 from tests.builders import request as payout_request
 from tests.factories import user_with_roles
-from grants.roles import Role
 from workflows.common.notices import notice_issue
 from workflows.models import CaseNote
 
@@ -185,9 +185,9 @@ def test_the_approver_decides_only_after_claiming(applicant, gardelegen, program
 def test_payout_and_proof_actions_follow_their_permissions(file, clerk, approver, controller):
     payout = file.payouts.get()
     clerk_page = login(clerk).get(case_url(file)).content.decode()
-    assert f"Prüfen<span class=\"kern-sr-only\"> {payout.number}" in clerk_page
+    assert f'Prüfen<span class="kern-sr-only"> {payout.number}' in clerk_page
     approver_page = login(approver).get(case_url(file)).content.decode()
-    assert f"Prüfen<span class=\"kern-sr-only\"> {payout.number}" not in approver_page
+    assert f'Prüfen<span class="kern-sr-only"> {payout.number}' not in approver_page
     # Approvers do not open the office's proof-of-use pages: no link they could not follow.
     proof_url = reverse("proof_office_review", kwargs={"pk": file.proof_of_use.pk})
     assert proof_url in clerk_page
