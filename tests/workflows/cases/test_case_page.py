@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.db import connection, transaction
+from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -218,3 +219,39 @@ def test_the_number_of_queries_does_not_grow_with_the_file(file, applicant, cler
     after = _queries(client, url)
     assert file.payouts.count() == 4
     assert after == before
+
+
+def test_the_office_pages_lead_to_the_case(file, applicant, gardelegen, programme_year, clerk, approver, controller):
+    recommended = factories.recommended(
+        applicant=applicant, municipality=gardelegen, programme_year=programme_year, clerk=clerk, title="Zweites"
+    )
+    pages = {
+        reverse("office_review", kwargs={"pk": file.pk}): case_url(file),
+        reverse("office_decision", kwargs={"pk": recommended.pk}): case_url(recommended),
+        reverse("payout_office_detail", kwargs={"pk": file.payouts.get().pk}): case_url(file),
+        reverse("proof_office_review", kwargs={"pk": file.proof_of_use.pk}): case_url(file),
+    }
+    client = login(controller)
+    for url, case in pages.items():
+        assert f'href="{case}"' in client.get(url).content.decode(), url
+
+
+def test_the_controller_reaches_the_file_behind_a_notice(file, controller, applicant):
+    """A notice whose PDF is not there yet: the controller is led to the case, the municipality is not."""
+    notice = file.notices.filter(pdf="").first()
+    if notice is None:
+        with transaction.atomic():
+            notice = notice_issue(application=file, kind=Notice.Kind.APPROVAL, user=None)
+    url = reverse("notice_download", kwargs={"pk": notice.pk})
+    response = login(controller).get(url)
+    assert response.status_code == 503
+    assert f'href="{case_url(file)}"' in response.content.decode()
+    page = login(applicant).get(url).content.decode()
+    assert case_url(file) not in page
+
+
+def test_a_notice_list_can_link_each_notice_to_its_case(file):
+    notices = list(Notice.objects.filter(application=file).select_related("application"))
+    html = render_to_string("workflows/documents_notice_list.html", {"notices": notices, "case_links": True})
+    assert f'href="{case_url(file)}">{file.file_number}</a>' in html
+    assert case_url(file) not in render_to_string("workflows/documents_notice_list.html", {"notices": notices})
