@@ -30,7 +30,7 @@ from workflows.cases.forms_notes import CaseNoteForm
 from workflows.cases.notes import case_note_add
 from workflows.cases.permissions_case import NOTE_WRITERS, case_can_note
 from workflows.cases.selectors_case import CaseFile, case_file, office_colleagues
-from workflows.common.errors import WorkflowError, form_error_add
+from workflows.common.errors import WorkflowError
 from workflows.common.labels import ACTION_LABELS, STATUS_VARIANTS, UNKNOWN_ACTION
 from workflows.payouts.permissions import payout_can_check, payout_can_release
 from workflows.payouts.views import PAYOUT_VARIANTS
@@ -58,6 +58,14 @@ EMAIL_KINDS = {
     "proof_refund_claimed": gettext_lazy("Rückforderung"),
     "proof_refunded": gettext_lazy("Eingang der Rückzahlung"),
     "case_note_mention": gettext_lazy("Erwähnung in einem Vermerk"),
+}
+
+# The field a refusal of ``case_note_add`` is about, to show it there.
+NOTE_ERROR_FIELDS = {
+    "reason_missing": "text",
+    "too_long": "text",
+    "control_characters": "text",
+    "not_office": "mentioned",
 }
 
 case_pages = role_required(*OFFICE_READERS, write=NOTE_WRITERS)
@@ -231,7 +239,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 mentioned_ids=[colleague.pk for colleague in form.cleaned_data["mentioned"]],
             )
         except WorkflowError as error:
-            form_error_add(form, error)
+            form.add_error(NOTE_ERROR_FIELDS.get(error.code), error.message)
         else:
             messages.success(request, _("Der Vermerk ist in der Akte."))
             return redirect(case_url(case.application.pk) + "#vermerke")
