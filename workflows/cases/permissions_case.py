@@ -1,6 +1,7 @@
-"""Who may read a case (Akte) and who may add a note to it (see ``workflows.common.permissions``).
+"""Who may add a note to a case (Akte) (see ``workflows.common.permissions``).
 
-Every office role reads the whole file. Clerks, approvers and administrators write
+Every office role reads the whole file (``grants.roles.OFFICE_READERS``, checked by the
+view's decorator). Clerks, approvers and administrators write
 internal notes; the controllers read only. The actions the case page offers come from
 each process's own permission functions; these two only guard the page itself.
 """
@@ -10,15 +11,11 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.utils.translation import gettext as _
 
-from grants.roles import OFFICE_READERS, Role, user_roles
+from grants.roles import Role, user_roles
 from workflows.common.permissions import ALLOWED, Permission, refused, role_refused
 
 # Who writes a note: the office roles that work a file, and the administrators.
 NOTE_WRITERS = (Role.CLERK, Role.APPROVER, Role.ADMIN)
-
-
-def case_can_read(*, user: AbstractUser) -> Permission:
-    return ALLOWED if user_roles(user) & set(OFFICE_READERS) else role_refused()
 
 
 def case_can_note(*, user: AbstractUser) -> Permission:
