@@ -1,9 +1,9 @@
-"""Who may add a note to a case (Akte) (see ``workflows.common.permissions``).
+"""Who may add an internal note to a case (Akte); see ``workflows.common.permissions``.
 
 Every office role reads the whole file (``grants.roles.OFFICE_READERS``, checked by the
-view's decorator). Clerks, approvers and administrators write
-internal notes; the controllers read only. The actions the case page offers come from
-each process's own permission functions; these two only guard the page itself.
+view's decorator). Clerks, approvers and administrators write notes; the controllers
+read only. The other actions the case page offers come from each process's own
+permission functions.
 """
 
 from __future__ import annotations
