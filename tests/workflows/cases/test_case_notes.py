@@ -143,3 +143,12 @@ def test_the_note_never_reaches_the_municipality(approved, applicant, clerk, col
     assert client.get(case_url(approved)).status_code == 403
     assert all(applicant.email not in message.to for message in mail.outbox)
     assert all(SECRET not in message.body for message in mail.outbox)
+
+
+def test_the_django_admin_shows_notes_read_only(approved, clerk, admin_user):
+    note = case_note_add(author=clerk, application_id=approved.pk, text="Im Admin nur lesbar")
+    client = login(admin_user)
+    assert client.get(reverse("admin:workflows_casenote_changelist")).status_code == 200
+    assert client.get(reverse("admin:workflows_casenote_change", args=[note.pk])).status_code == 200
+    assert client.post(reverse("admin:workflows_casenote_delete", args=[note.pk]), {"post": "yes"}).status_code == 403
+    assert CaseNote.objects.filter(pk=note.pk).exists()
