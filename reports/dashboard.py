@@ -10,7 +10,7 @@ The map is drawn on the server as SVG from the Destatis centre points of the
 municipalities (``Municipality.longitude``/``latitude``), so it needs neither JavaScript
 nor map tiles from outside. Germany's shape is drawn from the directory itself: every
 cell of a coarse grid that holds a municipality is shaded (one grouped query, some
-1,500 cells instead of 11,000 points); on top, a point per member and a larger one per
+a few hundred rectangles instead of 11,000 points); on top, a point per member and a larger one per
 funded municipality (members are few).
 """
 
@@ -185,8 +185,10 @@ MAP_WIDTH = 460.0
 _X_SHRINK = math.cos(math.radians((SOUTH + NORTH) / 2))
 _SCALE = MAP_WIDTH / ((EAST - WEST) * _X_SHRINK)
 MAP_HEIGHT = round((NORTH - SOUTH) * _SCALE, 1)
-# The background grid: cells of 1/5 degree of longitude × 1/8 degree of latitude (about 14 km).
-CELLS_PER_DEGREE_LON, CELLS_PER_DEGREE_LAT = 5, 8
+# The background grid: cells of 1/8 degree of longitude × 1/12 degree of latitude (about 9 km),
+# coarse enough that the sparse west (large Gemeinden, few centre points) shows no holes.
+CELLS_PER_DEGREE_LON, CELLS_PER_DEGREE_LAT = 8, 12
+MAP_GAP_CELLS = 2
 
 
 def project(longitude: float, latitude: float) -> tuple[float, float]:
@@ -240,15 +242,27 @@ def _background_path() -> str:
             cell_x=Floor(F("longitude") * CELLS_PER_DEGREE_LON),
             cell_y=Floor(F("latitude") * CELLS_PER_DEGREE_LAT),
         )
-        .values_list("cell_x", "cell_y")
+        .values_list("cell_y", "cell_x")
         .distinct()
         .order_by("cell_y", "cell_x")
     )
-    width = _svg_number(_SCALE * _X_SHRINK / CELLS_PER_DEGREE_LON)
-    height = _svg_number(_SCALE / CELLS_PER_DEGREE_LAT)
+    # The cells of a row become rectangles, bridging gaps of up to MAP_GAP_CELLS empty cells
+    # (where large Gemeinden leave their neighbours' cells without a centre point): a few
+    # hundred rectangles instead of thousands of cells.
+    runs: list[list[int]] = []  # [row, first column, last column]
+    for cell_y, cell_x in cells:
+        row, column = int(cell_y), int(cell_x)
+        if runs and runs[-1][0] == row and column - runs[-1][2] <= MAP_GAP_CELLS + 1:
+            runs[-1][2] = column
+        else:
+            runs.append([row, column, column])
+    cell_width = _SCALE * _X_SHRINK / CELLS_PER_DEGREE_LON
+    # A little taller than a row, so that rounding leaves no hairline between rows.
+    height = _svg_number(_SCALE / CELLS_PER_DEGREE_LAT + 0.2)
     parts = []
-    for cell_x, cell_y in cells:
-        x, y = project(float(cell_x) / CELLS_PER_DEGREE_LON, (float(cell_y) + 1) / CELLS_PER_DEGREE_LAT)
+    for row, first, last in runs:
+        x, y = project(first / CELLS_PER_DEGREE_LON, (row + 1) / CELLS_PER_DEGREE_LAT)
+        width = _svg_number(cell_width * (last - first + 1))
         parts.append(f"M{_svg_number(x)} {_svg_number(y)}h{width}v{height}h-{width}z")
     return "".join(parts)
 
