@@ -11,6 +11,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ from grants.services import affiliation_create
 from reports.dashboard import (
     MAP_HEIGHT,
     MAP_WIDTH,
+    _background_path,
     chart_data,
     controller_dashboard,
     project,
@@ -31,6 +34,7 @@ from reports.dashboard import (
 from tests import factories
 from tests.clock import NOW, berlin
 from tests.conftest import programme_year_create
+from workflows.payouts import budget
 
 D = Decimal
 KIND_FIELD = {"commitment": "commitments", "release": "releases", "refund": "refunds", "payout": "payouts"}
@@ -298,3 +302,83 @@ def test_linked_from_the_reports_page_and_the_navigation(client_for, controller,
     for user in (controller, approver):
         labels = [item["label"] for item in client_for(user).get(reverse("controller_dashboard")).context["nav_items"]]
         assert "Übersicht" in labels
+
+
+def test_the_same_figures_as_the_budget_page(clock, world, programme_year):
+    book_all(clock, world)
+    dashboard = controller_dashboard(programme_year=programme_year, comparison_year=None)
+    day = budget.structural_status_day(programme_year=programme_year)
+
+    page_by_land = {row.key: (row.committed, row.paid) for row in budget.budget_by_land(programme_year=programme_year)}
+    assert {row.key: (row.sums.committed, row.sums.payouts) for row in dashboard.by_land} == page_by_land
+    page_by_status = {
+        row.key: (row.committed, row.paid)
+        for row in budget.budget_by_structural_status(programme_year=programme_year, day=day)
+    }
+    assert {row.key: (row.sums.committed, row.sums.payouts) for row in dashboard.by_status} == page_by_status
+    figures = budget.budget_figures(programme_year=programme_year)
+    (year,) = dashboard.years
+    assert (year.sums.committed, year.sums.payouts, year.available) == (
+        figures.committed,
+        figures.paid,
+        figures.available,
+    )
+
+
+def test_queries_do_not_grow_with_members_and_bookings(
+    clock, world, programme_year, gardelegen, django_assert_num_queries
+):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            controller_dashboard(programme_year=programme_year, comparison_year=None)
+        return len(queries)
+
+    few = count()
+    book_all(clock, world)
+    for number in range(30):
+        municipality = Municipality.objects.create(
+            ags=f"15081{number + 500:03d}",
+            name=f"Gemeinde {number}",
+            kind=Municipality.Kind.GEMEINDE,
+            land=gardelegen.land,
+            kreis=gardelegen.kreis,
+            longitude=D("11.0") + number / D(10),
+            latitude=D("52.0"),
+        )
+        MembershipStatus.objects.create(municipality=municipality, status="active", since=datetime.date(2024, 1, 1))
+    assert count() == few
+
+
+def test_the_map_fits_germany_and_merges_its_backdrop(db, gardelegen):
+    # Germany's extreme points (List on Sylt, Oberstdorf, Selfkant, Görlitz) lie inside the picture.
+    for longitude, latitude in ((8.42, 55.06), (10.18, 47.27), (5.87, 51.05), (15.04, 51.27)):
+        x, y = project(longitude, latitude)
+        assert 0 < x < MAP_WIDTH and 0 < y < MAP_HEIGHT
+    # Three Gemeinden in one row of cells, one cell apart: one rectangle, not three.
+    for number, longitude in enumerate(("11.01", "11.14", "11.39")):
+        Municipality.objects.create(
+            ags=f"1508190{number}",
+            name=f"Ort {number}",
+            kind=Municipality.Kind.GEMEINDE,
+            land=gardelegen.land,
+            kreis=gardelegen.kreis,
+            longitude=D(longitude),
+            latitude=D("52.51"),
+        )
+    path = _background_path()
+    assert path.count("M") == 1
+
+
+def test_the_page_in_english(client_for, controller, world, programme_year, clock):
+    book_all(clock, world)
+    office = client_for(controller)
+    office.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    html = office.get(reverse("controller_dashboard")).content.decode()
+
+    assert '<html lang="en"' in html
+    assert "Overview 2026" in html
+    assert "Commitments and payouts over the year" in html
+    assert "March 2026" in html
+    assert "€5,000.00" in html
+    assert "Map of Germany with the member municipalities" in html
