@@ -275,6 +275,7 @@ def test_two_years_side_by_side(client_for, controller, world, programme_year, c
         ({"year": "zwanzig"}, "Für dieses Jahr ist kein Programmjahr angelegt."),
         ({"year": "2026", "compare": "2026"}, "Bitte wählen Sie zum Vergleich ein anderes Jahr"),
         ({"year": "2026", "compare": "2026.0"}, "Für dieses Jahr ist kein Programmjahr angelegt."),
+        ({"compare": "2026"}, "Bitte wählen Sie das Programmjahr."),
     ],
 )
 def test_a_bad_choice_of_years_is_explained_and_the_default_shown(
@@ -287,6 +288,13 @@ def test_a_bad_choice_of_years_is_explained_and_the_default_shown(
     assert "Bitte prüfen Sie Ihre Angaben." in html
     assert message in html
     assert "Gezeigt wird stattdessen 2026." in html
+    assert response.context["dashboard"].programme_year == programme_year
+
+
+def test_other_parameters_alone_choose_the_default_without_a_message(client_for, controller, programme_year):
+    response = client_for(controller).get(reverse("controller_dashboard"), {"page": "2"})
+    assert response.context["form"].errors == {}
+    assert "Bitte prüfen Sie Ihre Angaben." not in response.content.decode()
     assert response.context["dashboard"].programme_year == programme_year
 
 

@@ -20,9 +20,8 @@ class DashboardYearsForm(forms.Form):
     year = forms.TypedChoiceField(
         label=_("Programmjahr"),
         coerce=int,
-        required=False,
         empty_value=None,
-        error_messages={"invalid_choice": UNKNOWN_YEAR},
+        error_messages={"invalid_choice": UNKNOWN_YEAR, "required": _("Bitte wählen Sie das Programmjahr.")},
     )
     compare = forms.TypedChoiceField(
         label=_("Im Vergleich mit"),
@@ -33,6 +32,9 @@ class DashboardYearsForm(forms.Form):
     )
 
     def __init__(self, data=None, *, years: list[int], this_year: int, **kwargs):
+        # Other parameters alone (a bookmark with ?page=2) choose nothing: the defaults, no error.
+        if data is not None and not {"year", "compare"} & set(data):
+            data = None
         self.defaults = default_years(years=years, this_year=this_year)
         initial = {"year": self.defaults[0], "compare": self.defaults[1]}
         super().__init__(data, initial=initial, **kwargs)
@@ -52,8 +54,6 @@ class DashboardYearsForm(forms.Form):
         if not self.is_bound or not self.is_valid():
             return self.defaults
         year = self.cleaned_data["year"]
-        if year is None:
-            return self.defaults
         if "compare" not in self.data:
             # A link that names one year only: compare it with the year before it, if set up.
             earlier = [int(value) for value, _label in self.fields["year"].choices if int(value) < year]
