@@ -2,7 +2,8 @@
 // from the figures the page carries as JSON (json_script "dashboard-data"). Progressive
 // enhancement: every chart's figures are in the table below it, and the map is SVG drawn
 // on the server, so without this script (or without Chart.js) nothing is missing.
-// Plain ES5 on purpose: municipal office PCs run old browsers.
+// Plain ES5 on purpose: municipal office PCs run old browsers. Chart.js 4 itself needs a
+// current one; where it cannot load, window.Chart is missing and the tables stand alone.
 (function () {
   "use strict";
   var source = document.getElementById("dashboard-data");
