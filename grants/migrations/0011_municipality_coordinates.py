@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("grants", "0009_affiliation_requests_invitations"),
+        ("grants", "0010_sent_email"),
     ]
 
     operations = [
