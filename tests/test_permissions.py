@@ -227,6 +227,8 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "applicant_home": (NONE, "L 200 200 403 403 403 403"),
     "worklist": (NONE, "L 403 403 R R 403 403"),
     "reports_home": (NONE, "L 403 403 403 403 200 200"),
+    # The dashboard: controllers and administrators, and the approvers (Leitung); clerks work the files.
+    "controller_dashboard": (NONE, "L 403 403 403 200 200 200"),
     # --- applicant screens (workflows/urls_applicant.py)
     "applicant_application_new": (NONE, "L 200 200 403 403 403 403"),
     "applicant_application_detail": (_app("approved"), "L 200 404 403 403 403 403"),
