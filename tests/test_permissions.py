@@ -230,6 +230,8 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "applicant_home": (NONE, "L 200 200 403 403 403 403"),
     "worklist": (NONE, "L 403 403 R R 403 403"),
     "reports_home": (NONE, "L 403 403 403 403 200 200"),
+    # The dashboard: controllers and administrators, and the approvers (Leitung); clerks work the files.
+    "controller_dashboard": (NONE, "L 403 403 403 200 200 200"),
     # --- applicant screens (workflows/urls_applicant.py)
     "applicant_application_new": (NONE, "L 200 200 403 403 403 403"),
     "applicant_application_detail": (_app("approved"), "L 200 404 403 403 403 403"),
@@ -255,6 +257,8 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "proof_office_remind": (NONE, "L 403 403 R 403 R R"),
     # A result lives in the session of whoever did the action: any other token does not exist.
     "bulk_result": (lambda w: {"token": "k" * 22}, "L 403 403 404 404 404 404"),
+    # --- the case page (workflows/cases/urls.py): every office role reads the whole file
+    "case_detail": (_app("approved"), "L 403 403 200 200 200 200"),
     # --- payouts, SEPA, budget (workflows/urls_payouts.py)
     "applicant_payout_new": (_app("approved"), "L 200 404 403 403 403 403"),
     "applicant_payout_detail": (
@@ -493,6 +497,10 @@ BULK_CLAIM = {"token": "t" * 22, "ausgewaehlt": _free_task}
 BULK_REMIND = {"token": "t" * 22, "ausgewaehlt": _due_proof}
 
 
+def _case(w):
+    return reverse("case_detail", kwargs={"pk": w.approved.pk})
+
+
 def _payout_office(w):
     return reverse("payout_office_detail", kwargs={"pk": w.open_payout.pk})
 
@@ -549,6 +557,10 @@ POSTS = [
         ]
     ),
     ("request info as admin", "admin_user", _review, {"action": "request_info", "info-message": "?"}, 403),
+    ("write a case note as controller", "controller", _case, {"text": "Vom Controlling"}, 403),
+    ("write a case note as applicant", "applicant", _case, {"text": "Von der Kommune"}, 403),
+    ("write a case note as foreign applicant", "foreign_applicant", _case, {"text": "Fremd"}, 403),
+    ("write a case note anonymously", "anonymous", _case, {"text": "Anonym"}, "L"),
     ("release a payout as applicant", "applicant", _payout_office, {"action": "release"}, 403),
     ("release a payout as controller", "controller", _payout_office, {"action": "release"}, 403),
     ("check a payout as foreign applicant", "foreign_applicant", _payout_office, {"action": "check"}, 403),

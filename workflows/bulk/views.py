@@ -22,6 +22,7 @@ from grants.roles import OFFICE_READERS, OFFICE_WORKERS, Role
 from workflows.bulk import services
 from workflows.bulk.forms import SELECTED, BulkForm, ProofSelectionForm, TaskSelectionForm
 from workflows.bulk.results import BulkOutcome, result_load, result_store
+from workflows.proofs.permissions import PROOF_OFFICE_READERS
 
 CLAIM = "claim"
 REMIND = "remind"
@@ -68,7 +69,7 @@ def office_queue_claim(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@role_required(Role.CLERK, Role.CONTROLLER, Role.ADMIN, write=(Role.CLERK,))
+@role_required(*PROOF_OFFICE_READERS, write=(Role.CLERK,))
 @require_http_methods(["GET", "HEAD", "POST"])
 def proof_office_remind(request: HttpRequest) -> HttpResponse:
     """Send the due reminder of each ticked proof of use now, instead of waiting for the daily job."""
