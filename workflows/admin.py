@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
-from workflows.models import AuditRecord
+from workflows.models import AuditRecord, StaffNotification
 
 
 @admin.register(AuditRecord)
@@ -10,3 +10,11 @@ class AuditRecordAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     search_fields = ["application__file_number", "payout__number", "action", "comment"]
     list_select_related = ["application", "payout", "proof_of_use", "actor"]
+
+
+@admin.register(StaffNotification)
+class StaffNotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "event", "application", "sent_at"]
+    list_filter = ["event", "sent_at"]
+    search_fields = ["user__username", "user__email", "application__file_number", "event"]
+    list_select_related = ["user", "application"]
