@@ -9,7 +9,9 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
 from accounts.services import profile_update
 from grants.models import SentEmail
@@ -157,3 +159,23 @@ def test_nothing_leaves_when_the_transaction_rolls_back(approved, applicant, dja
         raise RuntimeError("Abbruch nach dem Mittelabruf")
     assert mail.outbox == []
     assert not SentEmail.objects.exists()
+
+
+# The worker opens and closes its own connections, as in production: real commits.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_database_queue_carries_payout_and_office_mails(settings, approved, applicant, clerk):
+    """Plain arguments only (ids, strings): the database backend stores them as JSON."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    mail.outbox.clear()  # the approval before, committed and sent at once
+    before = SentEmail.objects.count()
+    request(approved, applicant, invoice("1200.00"))
+    assert mail.outbox == []
+    assert DBTaskResult.objects.filter(status="READY").count() == 2
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
+    new = SentEmail.objects.order_by("pk")[before:]
+    assert sorted(entry.kind for entry in new) == ["payout_requested", "staff_payout_check"]
+    assert {entry.application_id for entry in new} == {approved.pk}
+    assert len(mail.outbox) == 2
