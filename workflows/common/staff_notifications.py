@@ -145,7 +145,6 @@ def _digest_lines(items: list[StaffNotification]) -> list[dict]:
             "title": str(STAFF_EVENTS[item.event]) % _subject_args(item.application, item.context),
             "link": site_url(item.link),
             "at": item.created_at,
-            "message": item.context.get("message", ""),
         }
         for item in items
         if item.event in STAFF_EVENTS
