@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("grants", "0010_sent_email"),
-        ("workflows", "0004_queued_mail_task_moved"),
+        ("workflows", "0005_case_note"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
