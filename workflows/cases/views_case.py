@@ -57,7 +57,22 @@ EMAIL_KINDS = {
     "proof_accepted": gettext_lazy("Anerkennung des Verwendungsnachweises"),
     "proof_refund_claimed": gettext_lazy("Rückforderung"),
     "proof_refunded": gettext_lazy("Eingang der Rückzahlung"),
+    "payout_requested": gettext_lazy("Eingang des Mittelabrufs"),
+    "payout_documents_requested": gettext_lazy("Nachforderung von Unterlagen zum Mittelabruf"),
+    "payout_released": gettext_lazy("Freigabe des Mittelabrufs"),
+    "payout_paid": gettext_lazy("Auszahlung"),
+    "payout_rejected": gettext_lazy("Ablehnung des Mittelabrufs"),
+    "payout_withdrawn": gettext_lazy("Rücknahme des Mittelabrufs"),
     "case_note_mention": gettext_lazy("Erwähnung in einem Vermerk"),
+    # To the office's own staff (workflows.common.staff_notifications).
+    "staff_review_task": gettext_lazy("Geschäftsstelle: neuer Antrag zur Prüfung"),
+    "staff_answer_received": gettext_lazy("Geschäftsstelle: Antwort der Kommune"),
+    "staff_review_returned": gettext_lazy("Geschäftsstelle: zur erneuten Prüfung zurück"),
+    "staff_decision_waiting": gettext_lazy("Geschäftsstelle: Entscheidung erbeten"),
+    "staff_payout_check": gettext_lazy("Geschäftsstelle: Mittelabruf zur Prüfung"),
+    "staff_payout_answer": gettext_lazy("Geschäftsstelle: Unterlagen nachgereicht"),
+    "staff_payout_release": gettext_lazy("Geschäftsstelle: Mittelabruf zur Freigabe"),
+    "staff_proof_review": gettext_lazy("Geschäftsstelle: Verwendungsnachweis zur Prüfung"),
 }
 
 # The field a refusal of ``case_note_add`` is about, to show it there.

@@ -20,7 +20,10 @@ from tests import factories
 from tests.builders import invoice
 from tests.builders import request as payout_request
 from tests.factories import user_with_roles
+from workflows.cases.views_case import EMAIL_KINDS
 from workflows.common.notices import notice_issue
+from workflows.common.staff_notifications import STAFF_EVENTS
+from workflows.common.tasks import SUBJECTS
 from workflows.models import CaseNote
 
 pytestmark = pytest.mark.usefixtures("sepa_debtor")
@@ -255,3 +258,9 @@ def test_a_notice_list_can_link_each_notice_to_its_case(file):
     html = render_to_string("workflows/documents_notice_list.html", {"notices": notices, "case_links": True})
     assert f'href="{case_url(file)}">{file.file_number}</a>' in html
     assert case_url(file) not in render_to_string("workflows/documents_notice_list.html", {"notices": notices})
+
+
+def test_every_kind_of_mail_about_a_file_has_a_name_on_the_case_page():
+    # A new e-mail event without a label would show its bare code to the clerk.
+    kinds = set(SUBJECTS) | {f"staff_{event}" for event in STAFF_EVENTS} | {"case_note_mention"}
+    assert kinds - set(EMAIL_KINDS) == set()
