@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("workflows.home.urls")),
     path("", include("workflows.applications.urls")),
+    path("", include("workflows.cases.urls")),
     path("", include("workflows.documents.urls")),
     path("", include("workflows.payouts.urls")),
     path("", include("workflows.proofs.urls")),
