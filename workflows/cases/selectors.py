@@ -138,13 +138,19 @@ def _search_postgres(queryset: QuerySet, text: str) -> QuerySet:
     words = WORD_RE.findall(text)[:MAX_WORDS]
     if words:
         query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG)
+        # Each as a subquery of its own table, so that each runs on its GIN index; an OR
+        # of the match and a join on the outer query would scan every application.
+        matching = (
+            Application.objects.annotate(document=SearchVector(*APPLICATION_SEARCH_FIELDS, config=SEARCH_CONFIG))
+            .filter(document=query)
+            .values("pk")
+        )
         municipalities = (
             Municipality.objects.annotate(document=SearchVector(*MUNICIPALITY_SEARCH_FIELDS, config=SEARCH_CONFIG))
             .filter(document=query)
             .values("pk")
         )
-        queryset = queryset.annotate(document=SearchVector(*APPLICATION_SEARCH_FIELDS, config=SEARCH_CONFIG))
-        condition |= Q(document=query) | Q(municipality__in=municipalities)
+        condition |= Q(pk__in=matching) | Q(municipality__in=municipalities)
     return queryset.filter(condition)
 
 
