@@ -225,7 +225,7 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     # --- start pages (workflows/urls.py)
     "home": (NONE, "L R R R R R R"),
     "applicant_home": (NONE, "L 200 200 403 403 403 403"),
-    "worklist": (NONE, "L 403 403 R R 403 403"),
+    "worklist": (NONE, "L 403 403 200 200 403 403"),
     "reports_home": (NONE, "L 403 403 403 403 200 200"),
     # --- applicant screens (workflows/urls_applicant.py)
     "applicant_application_new": (NONE, "L 200 200 403 403 403 403"),
@@ -247,6 +247,9 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "office_queue": (NONE, "L 403 403 200 200 200 200"),
     "office_review": (_app("in_review"), "L 403 403 200 200 200 200"),
     "office_decision": (_app("recommended"), "L 403 403 403 200 200 200"),
+    # --- all applications (workflows/cases/urls.py): every office role reads
+    "case_list": (NONE, "L 403 403 200 200 200 200"),
+    "case_list_export": (NONE, "L 403 403 200 200 200 200"),
     # --- payouts, SEPA, budget (workflows/urls_payouts.py)
     "applicant_payout_new": (_app("approved"), "L 200 404 403 403 403 403"),
     "applicant_payout_detail": (
