@@ -62,7 +62,7 @@ def grow(target: int, *, have: int, municipalities, programme_year, creator, cle
             flow_task_type="HUMAN",
             status=STATUS.ASSIGNED,
             owner=clerk,
-        )  # fmt: skip
+        )
         for process in processes
     )
 
