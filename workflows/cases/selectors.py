@@ -252,6 +252,8 @@ class Deadline:
     label: str
     day: datetime.date
     days_left: int  # negative: passed that many days ago
+    # A window's first day: once passed, it says since when, not that it is over.
+    opens: bool = False
 
     @property
     def days_passed(self) -> int:
@@ -264,9 +266,11 @@ def programme_year_deadlines(*, today: datetime.date) -> tuple[ProgrammeYear | N
     if year is None:
         return None, []
     days = [
-        (_("Antragsfrist"), year.application_deadline),
-        (_("Frist für Rechnungen"), year.invoice_deadline),
-        (_("Mittelabruf möglich ab"), year.payout_window_start),
-        (_("Mittelabruf möglich bis"), year.payout_window_end),
+        (_("Antragsfrist"), year.application_deadline, False),
+        (_("Frist für Rechnungen"), year.invoice_deadline, False),
+        (_("Mittelabruf möglich ab"), year.payout_window_start, True),
+        (_("Mittelabruf möglich bis"), year.payout_window_end, False),
     ]
-    return year, [Deadline(label=label, day=day, days_left=(day - today).days) for label, day in days]
+    return year, [
+        Deadline(label=label, day=day, days_left=(day - today).days, opens=opens) for label, day, opens in days
+    ]
