@@ -3,9 +3,12 @@ the German configuration on a GIN index, numbers exact or by prefix)."""
 
 from __future__ import annotations
 
+import importlib
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 
@@ -85,3 +88,30 @@ def test_the_full_text_search_uses_the_gin_indexes(on_postgres, files):
             cursor.execute("SET enable_seqscan = on")
     assert "application_search_gin" in plan
     assert "municipality_search_gin" in plan
+
+
+def _search_indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%_search_gin"])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_the_index_migration_goes_both_ways(on_postgres, db):
+    migration = importlib.import_module("workflows.migrations.0005_case_search_indexes")
+    assert _search_indexes() == {"application_search_gin", "municipality_search_gin"}
+    with connection.schema_editor() as editor:
+        migration.backwards(apps, editor)
+    assert _search_indexes() == set()
+    with connection.schema_editor() as editor:
+        migration.forwards(apps, editor)
+    assert _search_indexes() == {"application_search_gin", "municipality_search_gin"}
+
+
+def test_on_sqlite_the_migration_does_nothing(db):
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite side")
+    migration = importlib.import_module("workflows.migrations.0005_case_search_indexes")
+    # SQLite's schema editor cannot open inside the test's transaction; nothing is asked of it but its connection.
+    editor = SimpleNamespace(connection=connection)
+    migration.forwards(apps, editor)
+    migration.backwards(apps, editor)
