@@ -6,8 +6,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DateField, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,8 @@ from budgets.models import LedgerEntry, Payout
 from core.money import money
 from grants.banking import iban_details
 from grants.errors import GrantsError
-from grants.models import Application, Municipality, ProgrammeYear
+from grants.models import Application, Municipality, ProgrammeYear, StructuralStatus
+from grants.selectors import municipalities_with_structural_status
 
 Kind = LedgerEntry.Kind
 _ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -196,3 +197,127 @@ def municipality_committed_largest(*, programme_year: ProgrammeYear) -> Decimal:
     )
     largest = max((row["committed"] - row["released"] - row["refunded"] for row in per_municipality), default=0)
     return money(largest)
+
+
+# --- the ledger grouped, for the controllers' dashboard -----------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerSums:
+    """The four kinds of ledger entries summed over some part of a year's ledger."""
+
+    commitments: Decimal = Decimal("0.00")
+    releases: Decimal = Decimal("0.00")
+    refunds: Decimal = Decimal("0.00")
+    payouts: Decimal = Decimal("0.00")
+
+    @property
+    def committed(self) -> Decimal:
+        """Net, as everywhere: commitments minus releases minus refunds."""
+        return money(self.commitments - self.releases - self.refunds)
+
+    def __add__(self, other: LedgerSums) -> LedgerSums:
+        return LedgerSums(
+            commitments=money(self.commitments + other.commitments),
+            releases=money(self.releases + other.releases),
+            refunds=money(self.refunds + other.refunds),
+            payouts=money(self.payouts + other.payouts),
+        )
+
+
+_KIND_SUMS = {
+    "commitments": _sum(Kind.COMMITMENT),
+    "releases": _sum(Kind.RELEASE),
+    "refunds": _sum(Kind.REFUND),
+    "payouts": _sum(Kind.PAYOUT),
+}
+
+
+def _sums_of(row: dict) -> LedgerSums:
+    return LedgerSums(**{name: money(row[name]) for name in _KIND_SUMS})
+
+
+def ledger_sums_by_month(*, programme_year: ProgrammeYear) -> dict[datetime.date, LedgerSums]:
+    """The year's ledger per month of booking (Berlin time), keyed by the month's first day; one query.
+
+    Only months with bookings are keys. A year's entries may fall outside its calendar
+    year: payouts until the invoice deadline in January, refunds after a proof of use.
+    """
+    rows = (
+        LedgerEntry.objects.filter(programme_year=programme_year)
+        .annotate(month=TruncMonth("booked_at", output_field=DateField()))
+        .values("month")
+        .annotate(**_KIND_SUMS)
+        .order_by("month")
+    )
+    return {row["month"]: _sums_of(row) for row in rows}
+
+
+@dataclass(frozen=True)
+class MunicipalityLedger:
+    municipality_id: int
+    land_id: int
+    sums: LedgerSums
+
+
+def ledger_sums_by_municipality(*, programme_year: ProgrammeYear) -> list[MunicipalityLedger]:
+    """The year's ledger per municipality with its Land; one query (a row per municipality booked)."""
+    rows = (
+        LedgerEntry.objects.filter(programme_year=programme_year)
+        .values("municipality_id", "municipality__land_id")
+        .annotate(**_KIND_SUMS)
+        .order_by("municipality_id")
+    )
+    return [
+        MunicipalityLedger(
+            municipality_id=row["municipality_id"], land_id=row["municipality__land_id"], sums=_sums_of(row)
+        )
+        for row in rows
+    ]
+
+
+def ledger_sums_by_land(*, programme_year: ProgrammeYear) -> dict[int, LedgerSums]:
+    """The year's ledger per Land id (only Länder with bookings)."""
+    result: dict[int, LedgerSums] = {}
+    for row in ledger_sums_by_municipality(programme_year=programme_year):
+        result[row.land_id] = result.get(row.land_id, LedgerSums()) + row.sums
+    return result
+
+
+def ledger_sums_by_structural_status(*, programme_year: ProgrammeYear, day: datetime.date) -> dict[str, LedgerSums]:
+    """The year's ledger per GRW status of the municipality on ``day`` ("C", "D", "none"); two queries.
+
+    The status is the one the queue and the budget page use (``grants.selectors``): the
+    Gemeinde's own, else its Kreis's, else none. Every status is a key.
+    """
+    per_municipality = ledger_sums_by_municipality(programme_year=programme_year)
+    statuses = dict(
+        municipalities_with_structural_status(
+            day=day,
+            queryset=Municipality.objects.filter(
+                pk__in=LedgerEntry.objects.filter(programme_year=programme_year).values("municipality_id")
+            ),
+        ).values_list("pk", "structural_status")
+    )
+    result = {status: LedgerSums() for status in StructuralStatus.Status.values}
+    for row in per_municipality:
+        status = statuses[row.municipality_id]
+        result[status] = result[status] + row.sums
+    return result
+
+
+def ledger_sums_total(*, programme_year: ProgrammeYear) -> LedgerSums:
+    """The year's whole ledger, summed per kind; one query."""
+    return _sums_of(LedgerEntry.objects.filter(programme_year=programme_year).aggregate(**_KIND_SUMS))
+
+
+def municipalities_funded(*, programme_year: ProgrammeYear) -> set[int]:
+    """Ids of the municipalities with an approval in the year: a commitment was booked for them.
+
+    Approved or later (paid, completed, revoked, lapsed): approval books the commitment exactly once.
+    """
+    return set(
+        LedgerEntry.objects.filter(programme_year=programme_year, kind=Kind.COMMITMENT)
+        .values_list("municipality_id", flat=True)
+        .distinct()
+    )

@@ -195,6 +195,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # KERN UX comes from npm (package-lock.json pins it); served under static/kern/.
     ("kern", BASE_DIR / "node_modules" / "@kern-ux" / "native" / "dist"),
+    # Chart.js likewise (the controllers' dashboard); served under static/chartjs/, never from a CDN.
+    ("chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(VAR_DIR / "media")))

@@ -23,6 +23,8 @@ NAVIGATION = [
     (Role.APPROVER, "budget_overview", _("Haushalt")),
     (Role.CONTROLLER, "budget_overview", _("Haushalt")),
     (Role.CONTROLLER, "reports_home", _("Berichte")),
+    # The dashboard (workflows/dashboard): controllers, the approvers (Leitung) and administrators.
+    *((role, "controller_dashboard", _("Übersicht")) for role in (Role.CONTROLLER, Role.APPROVER, Role.ADMIN)),
     (Role.ADMIN, "admin:index", _("Verwaltung")),
     (Role.ADMIN, "base_rate_list", _("Basiszinssatz")),
     (Role.ADMIN, "legal_edit_list", _("Rechtstexte")),

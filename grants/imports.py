@@ -12,7 +12,7 @@ import csv
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
@@ -129,6 +129,35 @@ def _decimal(value: str, label: str) -> Decimal | None:
     return number.quantize(Decimal("0.01"))
 
 
+def _coordinates(longitude: str, latitude: str) -> tuple[Decimal | None, Decimal | None]:
+    """Longitude and latitude in decimal degrees, written with a decimal comma ("9,43751").
+
+    Both or neither: Destatis leaves them empty, or writes "0" and "0", where an area has
+    no centre point (coastal waters, the German-Luxembourg condominium); both are stored empty.
+    """
+    values = []
+    for value, label, limit in ((longitude, "Längengrad", 180), (latitude, "Breitengrad", 90)):
+        value = value.strip().replace(" ", "")
+        if not value:
+            values.append(None)
+            continue
+        try:
+            number = Decimal(value.replace(",", "."))
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise RowError(f"{label} »{value}« ist keine Zahl.")
+        if abs(number) > limit:
+            raise RowError(f"{label} »{value}« liegt nicht zwischen −{limit} und {limit} Grad.")
+        values.append(number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP))
+    longitude_value, latitude_value = values
+    if (longitude_value is None) != (latitude_value is None):
+        raise RowError("Längen- und Breitengrad stehen nur zusammen: einer der beiden fehlt.")
+    if longitude_value == 0 and latitude_value == 0:
+        return None, None
+    return longitude_value, latitude_value
+
+
 def parse_date(value: str, label: str) -> datetime.date:
     """Accept ISO dates (2026-01-31) and German dates (31.01.2026)."""
     value = value.strip()
@@ -209,6 +238,8 @@ def municipalities_import(*, path: Path) -> ImportReport:
                 postcode = row["postleitzahl"].strip()
                 if postcode and (len(postcode) != 5 or not postcode.isdigit()):
                     raise RowError(f"Postleitzahl »{postcode}« hat nicht fünf Ziffern.")
+                # Read when the file has them (every Destatis extract does); a file without is imported all the same.
+                longitude, latitude = _coordinates(row.get("laengengrad", ""), row.get("breitengrad", ""))
                 gemeinden[ags] = {
                     "name": name,
                     "kind": kind,
@@ -217,6 +248,8 @@ def municipalities_import(*, path: Path) -> ImportReport:
                     "population": _integer(row["bevoelkerung"], "Einwohnerzahl"),
                     "area_km2": _decimal(row["flaeche"], "Fläche"),
                     "postcode": postcode,
+                    "longitude": longitude,
+                    "latitude": latitude,
                     "line": line,
                 }
             elif record in ("20", "30", "50"):
@@ -254,7 +287,7 @@ def municipalities_import(*, path: Path) -> ImportReport:
             Municipality,
             "ags",
             gemeinde_rows,
-            ["name", "kind", "land_id", "kreis_id", "population", "area_km2", "postcode"],
+            ["name", "kind", "land_id", "kreis_id", "population", "area_km2", "postcode", "longitude", "latitude"],
             report,
             "Gemeinden",
         )

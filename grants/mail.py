@@ -16,6 +16,7 @@ from django.utils import translation
 from django_tasks import task
 
 from accounts.selectors import recipients_by_language
+from grants.models import SentEmail
 
 
 def office_address() -> str:
@@ -38,9 +39,48 @@ def mail_template(directory: str, name: str, language: str) -> str:
     return f"{directory}/{language}/{name}.txt"
 
 
+def mail_send_recorded(
+    *,
+    subject: str,
+    body: str,
+    recipients: list[str],
+    kind: str,
+    language: str = "",
+    application_id: int | None = None,
+) -> int:
+    """Send one message and keep it in the e-mail log (``SentEmail``), with the file it
+    belongs to when there is one. Called from background tasks, after the commit."""
+    sent = send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    if sent:
+        SentEmail.objects.create(
+            application_id=application_id,
+            kind=kind,
+            subject=subject[:300],
+            body=body,
+            recipients=",".join(recipients),
+            language=language,
+        )
+    return sent
+
+
 @task()
-def send_account_mail(*, subject: str, body: str, recipients: list[str]) -> int:
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+def send_account_mail(
+    *,
+    subject: str,
+    body: str,
+    recipients: list[str],
+    kind: str = "",
+    language: str = "",
+    application_id: int | None = None,
+) -> int:
+    return mail_send_recorded(
+        subject=subject,
+        body=body,
+        recipients=recipients,
+        kind=kind,
+        language=language,
+        application_id=application_id,
+    )
 
 
 def mail_after_commit(
@@ -51,18 +91,29 @@ def mail_after_commit(
     context: dict,
     subject_args: dict | None = None,
     default_language: str | None = None,
+    application_id: int | None = None,
 ) -> None:
     """Render ``grants/email/<template>.txt`` now, once per language of ``recipients``
     (users or bare addresses); send each when the transaction commits.
 
     ``subject`` is a lazy German msgid, translated per language and then filled with
     ``subject_args``. An address without an account reads ``default_language`` (German
-    when not given)."""
+    when not given). ``application_id`` files the message with its application in the
+    e-mail log."""
     messages = []
     for language, addresses in recipients_by_language(recipients, default=default_language).items():
         with translation.override(language):
             body = render_to_string(mail_template("grants/email", template, language), context)
             text = str(subject) % (subject_args or {})
-        messages.append({"subject": text, "body": body, "recipients": addresses})
+        messages.append(
+            {
+                "subject": text,
+                "body": body,
+                "recipients": addresses,
+                "kind": template,
+                "language": language,
+                "application_id": application_id,
+            }
+        )
     for message in messages:
         transaction.on_commit(lambda message=message: send_account_mail.enqueue(**message))

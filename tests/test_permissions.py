@@ -227,6 +227,8 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "applicant_home": (NONE, "L 200 200 403 403 403 403"),
     "worklist": (NONE, "L 403 403 200 200 403 403"),
     "reports_home": (NONE, "L 403 403 403 403 200 200"),
+    # The dashboard: controllers and administrators, and the approvers (Leitung); clerks work the files.
+    "controller_dashboard": (NONE, "L 403 403 403 200 200 200"),
     # --- applicant screens (workflows/urls_applicant.py)
     "applicant_application_new": (NONE, "L 200 200 403 403 403 403"),
     "applicant_application_detail": (_app("approved"), "L 200 404 403 403 403 403"),
@@ -247,6 +249,8 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "office_queue": (NONE, "L 403 403 200 200 200 200"),
     "office_review": (_app("in_review"), "L 403 403 200 200 200 200"),
     "office_decision": (_app("recommended"), "L 403 403 403 200 200 200"),
+    # --- the case page (workflows/cases/urls.py): every office role reads the whole file
+    "case_detail": (_app("approved"), "L 403 403 200 200 200 200"),
     # --- all applications (workflows/cases/urls.py): every office role reads
     "case_list": (NONE, "L 403 403 200 200 200 200"),
     "case_list_export": (NONE, "L 403 403 200 200 200 200"),
@@ -475,6 +479,10 @@ YEAR_CHANGE = {
 }
 
 
+def _case(w):
+    return reverse("case_detail", kwargs={"pk": w.approved.pk})
+
+
 def _payout_office(w):
     return reverse("payout_office_detail", kwargs={"pk": w.open_payout.pk})
 
@@ -511,6 +519,10 @@ POSTS = [
     ),
     ("claim a review as controller", "controller", _review, {"action": "claim", "task": "1"}, 403),
     ("request info as admin", "admin_user", _review, {"action": "request_info", "info-message": "?"}, 403),
+    ("write a case note as controller", "controller", _case, {"text": "Vom Controlling"}, 403),
+    ("write a case note as applicant", "applicant", _case, {"text": "Von der Kommune"}, 403),
+    ("write a case note as foreign applicant", "foreign_applicant", _case, {"text": "Fremd"}, 403),
+    ("write a case note anonymously", "anonymous", _case, {"text": "Anonym"}, "L"),
     ("release a payout as applicant", "applicant", _payout_office, {"action": "release"}, 403),
     ("release a payout as controller", "controller", _payout_office, {"action": "release"}, 403),
     ("check a payout as foreign applicant", "foreign_applicant", _payout_office, {"action": "check"}, 403),

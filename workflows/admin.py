@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
-from workflows.models import AuditRecord
+from workflows.models import AuditRecord, CaseNote
 
 
 @admin.register(AuditRecord)
@@ -10,3 +10,12 @@ class AuditRecordAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     search_fields = ["application__file_number", "payout__number", "action", "comment"]
     list_select_related = ["application", "payout", "proof_of_use", "actor"]
+
+
+@admin.register(CaseNote)
+class CaseNoteAdmin(ReadOnlyAdmin):
+    """Read only, like the audit trail: a note is part of the file (see ``CaseNote``)."""
+
+    list_display = ["created_at", "application", "author"]
+    search_fields = ["application__file_number", "text"]
+    list_select_related = ["application", "author"]

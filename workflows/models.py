@@ -84,3 +84,42 @@ class AuditRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit records are append-only.")
+
+
+class CaseNote(models.Model):
+    """An internal note of the programme office on a case (Aktenvermerk), never shown to the municipality.
+
+    Append-only like the audit trail: a note is part of the file. What a colleague read
+    and acted on must still read the same later (and in an audit by the ministry), so a
+    note is never edited or deleted; a correction is a new note. Written only by
+    ``workflows.cases.notes.case_note_add``; ``mentioned`` are the colleagues told by e-mail.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="case_notes", verbose_name=_("Antrag")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("verfasst von")
+    )
+    text = models.TextField(_("Vermerk"))
+    created_at = models.DateTimeField(_("verfasst am"), default=timezone.now)
+    mentioned = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("erwähnte Kolleginnen und Kollegen")
+    )
+
+    class Meta:
+        verbose_name = _("Aktenvermerk")
+        verbose_name_plural = _("Aktenvermerke")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["application", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d.%m.%Y %H:%M} {self.author_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Case notes are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Case notes are append-only.")

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("workflows.base_rates.urls")),
     path("", include("workflows.legal.urls")),
     path("", include("workflows.masterdata.urls")),
+    path("", include("workflows.dashboard.urls")),
 ]

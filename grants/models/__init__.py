@@ -1,4 +1,5 @@
 from grants.models.application import Application, Attachment, CostLine, EligibilityResult
+from grants.models.mail import SentEmail
 from grants.models.programme import CostType, LegalTextBlock, NumberSequence, ProgrammeYear
 from grants.models.proof import ExpenseLine, ProofOfUse
 from grants.models.territory import (
@@ -34,5 +35,6 @@ __all__ = [
     "NumberSequence",
     "ProgrammeYear",
     "ProofOfUse",
+    "SentEmail",
     "StructuralStatus",
 ]

@@ -89,6 +89,10 @@ class Municipality(models.Model):
     population = models.PositiveIntegerField(_("Einwohner"), null=True, blank=True)
     area_km2 = models.DecimalField(_("Fläche (km²)"), max_digits=9, decimal_places=2, null=True, blank=True)
     postcode = models.CharField(_("Postleitzahl"), max_length=5, blank=True)
+    # The directory's centre point (WGS 84, decimal degrees), for the controllers' map.
+    # Empty where Destatis gives none (coastal waters, the German-Luxembourg condominium).
+    longitude = models.DecimalField(_("Längengrad"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(_("Breitengrad"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     class Meta:
         verbose_name = _("Kommune")

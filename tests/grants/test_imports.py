@@ -67,6 +67,12 @@ def test_full_directory_imports_every_land_kreis_and_gemeinde():
     assert Municipality.objects.get(ags="15081135").kreis.name == "Altmarkkreis Salzwedel"
     # Areas belonging to no Kreis (coastal waters) are imported without one.
     assert Municipality.objects.get(ags="13000999").kreis is None
+    # The centre points for the controllers' map, written "9,43751" in the file.
+    assert (flensburg.longitude, flensburg.latitude) == (Decimal("9.437510"), Decimal("54.782520"))
+    # Every Gemeinde has one, except the areas Destatis gives none ("0"/"0" or empty).
+    without = Municipality.objects.filter(longitude__isnull=True)
+    assert sorted(without.values_list("ags", flat=True)) == ["07000999", "10042999", "13000999"]
+    assert not Municipality.objects.filter(longitude__isnull=False, latitude__isnull=True).exists()
 
 
 @pytest.mark.django_db
@@ -119,6 +125,47 @@ def test_malformed_lines_are_reported_with_their_number_and_the_rest_imports(tmp
     assert "Spalten" in report.errors[2].message
     assert str(report.errors[0]).startswith("Zeile 5:")
     assert list(Municipality.objects.values_list("ags", flat=True)) == ["15081135"]
+
+
+@pytest.mark.django_db
+def test_coordinates_are_read_updated_on_reimport_and_malformed_ones_reported(small_directory, tmp_path):
+    municipalities_import(path=small_directory)
+    gardelegen = Municipality.objects.get(ags="15081135")
+    assert (gardelegen.longitude, gardelegen.latitude) == (Decimal("11.39"), Decimal("52.52"))
+
+    # A corrected centre point is an update like any other column; nothing is duplicated.
+    moved = write(
+        tmp_path, "gv2.csv", small_directory.read_text(encoding="utf-8-sig").replace('"11,39"', '"11,391234"')
+    )
+    report = municipalities_import(path=moved)
+    assert report.updated["Gemeinden"] == 1
+    assert report.unchanged["Gemeinden"] == 1
+    assert Municipality.objects.get(ags="15081135").longitude == Decimal("11.391234")
+
+    lines = [
+        HEADER,
+        "10,,15,,,,,Sachsen-Anhalt,,,,,,,,,,,,",
+        "40,44,15,0,81,,,Altmarkkreis Salzwedel,,,,,,,,,,,,",
+        '60,63,15,0,81,0135,135,Gardelegen, 632.75, 22 353,,,,39638,"elf","52,52",,,,',  # line 4
+        '60,63,15,0,81,0455,455,Salzwedel, 304.58, 23 731,,,,29410,"11,15","152,85",,,,',  # line 5
+        '60,63,15,0,81,0030,030,Arendsee, 269.69, 2 500,,,,39619,"11,49",,,,,',  # line 6
+        '60,63,15,0,81,0280,280,Klötze, 278.44, 9 800,,,,38486,"NaN","52,63",,,,',  # line 7
+        '60,63,15,0,81,0240,240,Kalbe, 272.84, 7 500,,,,39624,"11,38","52,65",,,,',  # line 8 ok
+    ]
+    broken = write(tmp_path, "gv3.csv", "\n".join(lines) + "\n")
+    report = municipalities_import(path=broken)
+
+    assert [(error.line, error.message) for error in report.errors] == [
+        (4, "Längengrad »elf« ist keine Zahl."),
+        (5, "Breitengrad »152,85« liegt nicht zwischen −90 und 90 Grad."),
+        (6, "Längen- und Breitengrad stehen nur zusammen: einer der beiden fehlt."),
+        (7, "Längengrad »NaN« ist keine Zahl."),
+    ]
+    # The bad lines change nothing; the good one is imported with its point.
+    assert Municipality.objects.get(ags="15081135").longitude == Decimal("11.391234")
+    kalbe = Municipality.objects.get(ags="15081240")
+    assert (kalbe.longitude, kalbe.latitude) == (Decimal("11.38"), Decimal("52.65"))
+    assert not Municipality.objects.filter(ags__in=["15081030", "15081280"]).exists()
 
 
 @pytest.mark.django_db

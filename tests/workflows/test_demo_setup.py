@@ -67,6 +67,10 @@ def test_the_demo_fits_the_day_it_is_built_on(instant, settings, clock):
     today = timezone.localdate()
     assert today == datetime.date.fromisoformat(instant[:10])
     assert Municipality.objects.count() == 11004
+    # The dashboard's map: every member has its centre point from the directory.
+    members = Municipality.objects.filter(membership_statuses__isnull=False).distinct()
+    assert members.exists()
+    assert not members.filter(longitude__isnull=True).exists()
     for username, _first, _last, role, _ags in DEMO_USERS:
         user = authenticate(username=username, password=DEMO_PASSWORD)
         assert user is not None, username

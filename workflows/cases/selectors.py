@@ -33,7 +33,7 @@ from workflows.cases.due import DUE_ITEMS, due_condition
 S = Application.Status
 
 # The application's words the full-text search reads; the GIN index of migration
-# workflows 0005 is built on exactly this expression (same fields, same order, same
+# workflows 0006 is built on exactly this expression (same fields, same order, same
 # configuration), so the planner can use it. Change both together.
 APPLICATION_SEARCH_FIELDS = ("title", "contact_name")
 MUNICIPALITY_SEARCH_FIELDS = ("name",)
@@ -89,12 +89,8 @@ class CaseFilter:
 
 
 def case_url(application_id: int) -> str:
-    """The one place that says where a row of the list leads.
-
-    Until the case page is merged this is the review page, which shows every submitted
-    application to every office role.
-    """
-    return reverse("office_review", kwargs={"pk": application_id})
+    """The one place that says where a row of the list (and a complete file number) leads: the case page."""
+    return reverse("case_detail", kwargs={"pk": application_id})
 
 
 def cases_submitted() -> QuerySet:

@@ -52,6 +52,7 @@ ACTION_LABELS = {
     "grants.proof_of_use.reminded_overdue": _("Verwendungsnachweis angemahnt"),
     "budgets.refund_claim.interest_computed": _("Zinsen berechnet"),
     "reports.notice.corrected": _("Bescheid berichtigt"),
+    "workflows.case_note.added": _("Vermerk geschrieben"),
 }
 UNKNOWN_ACTION = _("Bearbeitungsschritt")
 
@@ -67,7 +68,7 @@ APPLICANT_ACTION_LABELS = {
     "grants.application.withdrawn": _("Antrag zurückgezogen"),
 }
 # Steps the municipality does not see at all (the office's internal checks).
-INTERNAL_ACTION_PREFIXES = ("grants.eligibility.", "budgets.refund_claim.")
+INTERNAL_ACTION_PREFIXES = ("grants.eligibility.", "budgets.refund_claim.", "workflows.case_note.")
 # Steps whose comment is addressed to the municipality; other comments are internal.
 APPLICANT_COMMENTS = {
     "grants.application.moved_to_year",

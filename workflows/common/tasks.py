@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from accounts.selectors import recipients_by_language
-from grants.mail import mail_template
+from grants.mail import mail_send_recorded, mail_template
 from grants.models import Application
 
 # German msgids, translated in locale/en; the bodies are templates per language
@@ -51,5 +49,12 @@ def send_applicant_mail(*, application_id: int, event: str, message: str = "") -
         with translation.override(language):
             body = render_to_string(mail_template("workflows/email", event, language), context)
             subject = str(SUBJECTS[event]) % {"number": application.file_number or ""}
-        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        sent += mail_send_recorded(
+            subject=subject,
+            body=body,
+            recipients=recipients,
+            kind=event,
+            language=language,
+            application_id=application.pk,
+        )
     return sent

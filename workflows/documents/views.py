@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -40,7 +41,8 @@ ANNUAL_REPORT = ReportExport.Exporter.ANNUAL_REPORT
 @role_required(Role.APPLICANT, *OFFICE_ROLES)
 def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice.objects.select_related("application__municipality"), pk=pk)
-    if not user_roles(request.user) & OFFICE_ROLES:
+    office = bool(user_roles(request.user) & OFFICE_ROLES)
+    if not office:
         allowed, _reason = can_act_for(user=request.user, municipality=notice.application.municipality)
         if not allowed:
             raise Http404
@@ -51,7 +53,13 @@ def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
         response = render(
             request,
             "workflows/documents_notice_unavailable.html",
-            {"notice": notice, "message": error.message, "pending": pending},
+            {
+                "notice": notice,
+                "message": error.message,
+                "pending": pending,
+                # The office reaches the file behind the notice (the case page), the municipality its own pages.
+                "case_url": reverse("case_detail", kwargs={"pk": notice.application_id}) if office else "",
+            },
             status=503 if pending else 500,
         )
         if pending:

@@ -19,6 +19,8 @@ from workflows.common.permissions import ALLOWED, Permission, applicant_can_act,
 PS = ProofOfUse.Status
 # Who books what the municipality paid back, and who may re-run the interest.
 REFUND_ROLES = (Role.CLERK, Role.APPROVER)
+# Who opens the office's proof-of-use pages: the clerks who work them, and the readers.
+PROOF_OFFICE_READERS = (Role.CLERK, Role.CONTROLLER, Role.ADMIN)
 
 
 def proof_in_state(proof: ProofOfUse, *states: str) -> Permission:
@@ -39,6 +41,11 @@ def _clerk(user: AbstractUser, proof: ProofOfUse, *states: str) -> Permission:
     if not has_role(user, Role.CLERK):
         return role_refused()
     return proof_in_state(proof, *states)
+
+
+def proof_can_open_office(*, user: AbstractUser) -> Permission:
+    """May ``user`` open the office's proof-of-use pages (the case page links them only then)?"""
+    return ALLOWED if any(has_role(user, role) for role in PROOF_OFFICE_READERS) else role_refused()
 
 
 def proof_can_edit(*, user: AbstractUser, proof: ProofOfUse) -> Permission:

@@ -35,6 +35,7 @@ from workflows.proofs.forms import (
     ReturnForm,
 )
 from workflows.proofs.permissions import (
+    PROOF_OFFICE_READERS,
     proof_can_decide,
     proof_can_edit,
     proof_can_start_review,
@@ -137,7 +138,7 @@ def proof_applicant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Clerks review; controllers and administrators read.
-proof_pages = role_required(Role.CLERK, Role.CONTROLLER, Role.ADMIN, write=(Role.CLERK,))
+proof_pages = role_required(*PROOF_OFFICE_READERS, write=(Role.CLERK,))
 
 
 @login_required

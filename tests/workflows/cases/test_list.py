@@ -25,7 +25,7 @@ def test_every_submitted_application_of_every_year_and_no_draft(client_for, cont
 
 
 def test_rows_link_to_the_case(client_for, clerk, files):
-    assert case_url(files.approved.pk) == reverse("office_review", kwargs={"pk": files.approved.pk})
+    assert case_url(files.approved.pk) == reverse("case_detail", kwargs={"pk": files.approved.pk})
     content = client_for(clerk).get(URL).content.decode()
     assert f'href="{case_url(files.in_review.pk)}"' in content
 

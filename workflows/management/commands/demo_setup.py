@@ -184,7 +184,9 @@ class Command(BaseCommand):
     help = "Legt Demodaten an (Kommunen, Beispiel-Strukturstatus, Mitglieder, Programmjahre, Demo-Konten, Anträge)."
 
     def handle(self, *args, **options):
-        if not Municipality.objects.exists():
+        # Also when a demo database from before the coordinates has none yet: the import
+        # is idempotent and fills them in (the controllers' map needs them).
+        if not Municipality.objects.filter(longitude__isnull=False).exists():
             report = municipalities_import(path=FIXTURES / "gv-auszug-destatis.csv")
             for line in report.summary_lines():
                 self.stdout.write(line)

@@ -46,7 +46,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflows", "0004_queued_mail_task_moved"),
+        ("workflows", "0005_case_note"),
         ("grants", "0009_affiliation_requests_invitations"),
     ]
 
