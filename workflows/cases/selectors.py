@@ -94,8 +94,9 @@ def case_url(application_id: int) -> str:
 
 
 def cases_submitted() -> QuerySet:
-    """Every application of every year that was submitted (drafts are no files yet)."""
-    return Application.objects.exclude(status=S.DRAFT)
+    """Every application of every year that was submitted: not the drafts, nor a draft
+    withdrawn before it was ever submitted (it has no file number)."""
+    return Application.objects.exclude(status=S.DRAFT).filter(submitted_at__isnull=False)
 
 
 def case_by_file_number(*, text: str) -> int | None:

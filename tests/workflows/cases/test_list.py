@@ -8,6 +8,7 @@ from django.urls import reverse
 from grants.models import Application
 from tests import factories
 from tests.workflows.cases.conftest import file_numbers
+from workflows.applications import services
 from workflows.cases.selectors import case_url
 
 S = Application.Status
@@ -22,6 +23,13 @@ def test_every_submitted_application_of_every_year_and_no_draft(client_for, cont
     assert "Geheimer Entwurf" not in content
     assert "3 Anträge" in content
     assert case_url(files.approved.pk) in content
+
+
+def test_a_draft_withdrawn_before_submission_is_no_file(client_for, controller, applicant, files):
+    services.application_withdraw(user=applicant, application_id=files.draft.pk)
+    assert Application.objects.get(pk=files.draft.pk).status == S.WITHDRAWN
+    assert len(file_numbers(client_for(controller).get(URL))) == 3
+    assert len(file_numbers(client_for(controller).get(URL, {"status": S.WITHDRAWN}))) == 0
 
 
 def test_rows_link_to_the_case(client_for, clerk, files):
