@@ -108,6 +108,19 @@ class ProfileForm(forms.Form):
         help_text=_("Sprache der Seiten und der E-Mails an Sie."),
     )
 
+    staff_notifications = forms.ChoiceField(
+        label=_("E-Mails über Aufgaben, Antworten und offene Entscheidungen"),
+        choices=UserProfile.StaffNotifications.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Über Ihre eigenen Schritte werden Sie nie benachrichtigt."),
+    )
+
+    def __init__(self, *args, staff: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only office staff get these e-mails; a municipality's user never sees the choice.
+        if not staff:
+            del self.fields["staff_notifications"]
+
     def clean_first_name(self) -> str:
         return clean_text(self.cleaned_data["first_name"])
 
@@ -127,4 +140,5 @@ def profile_initial(user, profile: UserProfile) -> dict:
         "last_name": user.last_name,
         "function": profile.function,
         "language": profile.language or "de",
+        "staff_notifications": profile.staff_notifications,
     }

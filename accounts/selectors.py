@@ -51,6 +51,20 @@ def recipients_by_language(recipients: Iterable, *, default: str | None = None) 
     return {language: sorted(group) for language, group in sorted(groups.items())}
 
 
+def user_gets_staff_notifications(user) -> bool:
+    """Whether ``user`` works files in the office and so chooses how to hear about them."""
+    if not getattr(user, "pk", None) or not user.is_active:
+        return False
+    return user.groups.filter(name__in=settings.STAFF_NOTIFICATION_ROLES).exists()
+
+
+def staff_notification_choices(user_ids: Iterable[int]) -> dict[int, str]:
+    """Each user's choice for office notifications; the default for users without a profile."""
+    default = UserProfile._meta.get_field("staff_notifications").default
+    stored = dict(UserProfile.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "staff_notifications"))
+    return {user_id: stored.get(user_id, default) for user_id in user_ids}
+
+
 def profile_of(user) -> UserProfile:
     """The user's profile; an unsaved empty one for users from before profiles."""
     return UserProfile.objects.filter(user_id=user.pk).first() or UserProfile(user=user)

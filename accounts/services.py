@@ -24,7 +24,19 @@ def profile_register(*, user, function: str, language: str = "") -> UserProfile:
     return profile
 
 
-def profile_update(*, user, first_name: str, last_name: str, function: str, language: str) -> UserProfile:
+def profile_update(
+    *,
+    user,
+    first_name: str,
+    last_name: str,
+    function: str,
+    language: str,
+    staff_notifications: str | None = None,
+) -> UserProfile:
+    """Save the profile page; ``staff_notifications`` ``None`` keeps the stored choice
+    (the field is shown to office staff only)."""
+    if staff_notifications is not None and staff_notifications not in UserProfile.StaffNotifications.values:
+        raise ValueError(f"staff_notifications={staff_notifications!r}")
     with transaction.atomic():
         user.first_name = first_name
         user.last_name = last_name
@@ -32,7 +44,11 @@ def profile_update(*, user, first_name: str, last_name: str, function: str, lang
         profile, _created = UserProfile.objects.select_for_update().get_or_create(user=user)
         profile.function = function
         profile.language = language
-        profile.save(update_fields=["function", "language"])
+        fields = ["function", "language"]
+        if staff_notifications is not None:
+            profile.staff_notifications = staff_notifications
+            fields.append("staff_notifications")
+        profile.save(update_fields=fields)
     return profile
 
 

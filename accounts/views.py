@@ -16,7 +16,7 @@ from django.views.i18n import set_language
 
 from accounts.forms import ProfileForm, profile_initial
 from accounts.middleware import profile_language_remember
-from accounts.selectors import profile_of
+from accounts.selectors import profile_of, user_gets_staff_notifications
 from accounts.services import profile_language_set
 
 
@@ -35,8 +35,9 @@ login = LoginView.as_view()
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     current = profile_of(request.user)
+    staff = user_gets_staff_notifications(request.user)
     if request.method == "POST":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, staff=staff)
         if form.is_valid():
             saved = form.save(user=request.user)
             translation.activate(saved.language)
@@ -46,10 +47,11 @@ def profile(request: HttpRequest) -> HttpResponse:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, saved.language, samesite="Lax")
             return response
     else:
-        form = ProfileForm(initial=profile_initial(request.user, current))
+        form = ProfileForm(initial=profile_initial(request.user, current), staff=staff)
     context = {
         "form": form,
         "profile": current,
+        "staff": staff,
         "has_totp": Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists(),
     }
     return render(request, "accounts/profile.html", context)

@@ -176,6 +176,10 @@ MFA_TOTP_ISSUER = "Mikroförderung"
 # log in with a second factor when MFA_REQUIRED is on. The demo runs without.
 MFA_REQUIRED = env_bool("MFA_REQUIRED", default=not DEBUG)
 MFA_REQUIRED_ROLES = ("clerk", "approver", "controller", "admin")
+# Who is told by e-mail about new tasks, answers and decisions waiting
+# (grants.roles.OFFICE_WORKERS by group name; a test checks they agree); only they see the
+# choice on their profile page.
+STAFF_NOTIFICATION_ROLES = ("clerk", "approver")
 # Guardian's anonymous user is not needed: anonymous visitors see only the login page.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False

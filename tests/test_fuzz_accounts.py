@@ -39,6 +39,10 @@ PROFILE_FIELDS = {
     "function": st.sampled_from(["", "Kämmerer", "x" * 201]),
     "language": st.sampled_from(["de", "en", "fr", ""]),
 }
+STAFF_PROFILE_FIELDS = {
+    **PROFILE_FIELDS,
+    "staff_notifications": st.sampled_from(["immediate", "digest", "off", "", "sofort", "DIGEST", "digest\x00"]),
+}
 PASSWORD_FIELDS = {
     "oldpassword": st.sampled_from([PASSWORD, "falsch"]),
     "password1": st.sampled_from([STRONG, "kurz"]),
@@ -129,6 +133,29 @@ def test_profile(applicant, data):
             assert changed == set(), changed
         else:
             assert changed <= {"auth.User", "accounts.UserProfile"}, changed
+
+
+@fuzz
+@given(data=payload(STAFF_PROFILE_FIELDS))
+@example(data={"first_name": "Sina", "last_name": "Sachbearbeitung", "language": "de", "staff_notifications": "nie"})
+@example(data={"first_name": "Sina", "last_name": "Sachbearbeitung", "language": "de", "staff_notifications": "off"})
+def test_profile_staff_notifications(clerk, data):
+    """The office's choice of notifications: only one of the three is stored; anything
+    else is refused next to the field, with what was typed kept."""
+    client = logged_in(clerk)
+    with rolled_back():
+        before = accounts_snapshot()
+        response = client.post(reverse("profile"), data)
+        assert response.status_code in (200, 302), response.status_code
+        changed = changed_tables(before)
+        if response.status_code == 200:
+            assert changed == set(), changed
+            german_page(response)
+            assert "<title>Fehler:" in response.content.decode()
+        else:
+            assert changed <= {"auth.User", "accounts.UserProfile"}, changed
+            stored = UserProfile.objects.get(user=clerk).staff_notifications
+            assert stored == data["staff_notifications"]
 
 
 @fuzz

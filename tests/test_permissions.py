@@ -24,6 +24,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from api.services import api_client_create
 from budgets.models import InvoiceFile, Payout, SepaBatch
@@ -35,6 +37,7 @@ from tests import factories
 from tests.builders import invoice, open_payout_window, pdf, released
 from tests.builders import request as payout_request
 from workflows.applications import services
+from workflows.applications.flows import open_task_for
 from workflows.common.attachments import attachment_add
 from workflows.common.notices import notice_issue
 from workflows.management.commands.demo_setup import programme_year_ensure
@@ -249,6 +252,11 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "office_queue": (NONE, "L 403 403 200 200 200 200"),
     "office_review": (_app("in_review"), "L 403 403 200 200 200 200"),
     "office_decision": (_app("recommended"), "L 403 403 403 200 200 200"),
+    # --- bulk actions (workflows/bulk/urls.py): POST only, a GET goes back to the list
+    "office_queue_claim": (NONE, "L 403 403 R R R R"),
+    "proof_office_remind": (NONE, "L 403 403 R 403 R R"),
+    # A result lives in the session of whoever did the action: any other token does not exist.
+    "bulk_result": (lambda w: {"token": "k" * 22}, "L 403 403 404 404 404 404"),
     # --- the case page (workflows/cases/urls.py): every office role reads the whole file
     "case_detail": (_app("approved"), "L 403 403 200 200 200 200"),
     # --- all applications (workflows/cases/urls.py): every office role reads
@@ -479,6 +487,19 @@ YEAR_CHANGE = {
 }
 
 
+def _free_task() -> str:
+    """The open review task of the file in review, nobody's yet (forms carry task ids)."""
+    return str(Task.objects.filter(status=STATUS.NEW, owner__isnull=True).order_by("pk").first().pk)
+
+
+def _due_proof() -> str:
+    return str(ProofOfUse.objects.get().pk)
+
+
+BULK_CLAIM = {"token": "t" * 22, "ausgewaehlt": _free_task}
+BULK_REMIND = {"token": "t" * 22, "ausgewaehlt": _due_proof}
+
+
 def _case(w):
     return reverse("case_detail", kwargs={"pk": w.approved.pk})
 
@@ -518,6 +539,26 @@ POSTS = [
         403,
     ),
     ("claim a review as controller", "controller", _review, {"action": "claim", "task": "1"}, 403),
+    *(
+        (f"claim several tasks as {role}", role, lambda w: reverse("office_queue_claim"), BULK_CLAIM, status)
+        for role, status in [
+            ("controller", 403),
+            ("admin_user", 403),
+            ("applicant", 403),
+            ("foreign_applicant", 403),
+            ("anonymous", "L"),
+        ]
+    ),
+    *(
+        (f"send reminders as {role}", role, lambda w: reverse("proof_office_remind"), BULK_REMIND, status)
+        for role, status in [
+            ("approver", 403),
+            ("controller", 403),
+            ("admin_user", 403),
+            ("applicant", 403),
+            ("anonymous", "L"),
+        ]
+    ),
     ("request info as admin", "admin_user", _review, {"action": "request_info", "info-message": "?"}, 403),
     ("write a case note as controller", "controller", _case, {"text": "Vom Controlling"}, 403),
     ("write a case note as applicant", "applicant", _case, {"text": "Von der Kommune"}, 403),
@@ -749,6 +790,14 @@ def test_the_service_refuses_what_the_role_check_lets_through(request, world):
             reverse("sepa_batch_detail", kwargs={"pk": world.batch.pk}),
             {"action": "book", "buchung-value_date": f"{timezone.localdate():%d.%m.%Y}"},
         ),
+        # A clerk reaches the bulk claim, but a decision task is the approvers': refused on the result page.
+        (
+            "clerk",
+            reverse("office_queue_claim"),
+            {"token": "d" * 22, "ausgewaehlt": str(open_task_for(application=world.recommended).pk)},
+        ),
+        # The proof is not due for a reminder yet (months ahead): refused on the result page.
+        ("clerk", reverse("proof_office_remind"), {"token": "r" * 22, "ausgewaehlt": str(world.proof.pk)}),
         # The applicant moves drafts only: a file in review keeps its year, and a draft
         # cannot go back into its own, closed year.
         (

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
-from workflows.models import AuditRecord, CaseNote
+from workflows.models import AuditRecord, CaseNote, StaffNotification
 
 
 @admin.register(AuditRecord)
@@ -19,3 +19,11 @@ class CaseNoteAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "application", "author"]
     search_fields = ["application__file_number", "text"]
     list_select_related = ["application", "author"]
+
+
+@admin.register(StaffNotification)
+class StaffNotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "event", "application", "sent_at"]
+    list_filter = ["event", "sent_at"]
+    search_fields = ["user__username", "user__email", "application__file_number", "event"]
+    list_select_related = ["user", "application"]

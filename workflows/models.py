@@ -123,3 +123,38 @@ class CaseNote(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Case notes are append-only.")
+
+
+class StaffNotification(models.Model):
+    """An office notification waiting for the daily digest of one person.
+
+    Written by ``workflows.common.staff_notifications.staff_notify`` for users who chose
+    the digest; ``sent_at`` is set, in the same transaction that queues the digest
+    e-mail, by ``staff_digest_send``, so a second run finds nothing to send.
+    ``context`` holds plain values only (JSON), as the e-mail templates need them.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_notifications", verbose_name=_("für")
+    )
+    event = models.CharField(_("Ereignis"), max_length=40)
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_notifications",
+        verbose_name=_("Antrag"),
+    )
+    context = models.JSONField(_("Angaben"), default=dict, blank=True)
+    link = models.CharField(_("Link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("entstanden am"), default=timezone.now)
+    sent_at = models.DateTimeField(_("versandt am"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Benachrichtigung für die Sammel-E-Mail")
+        verbose_name_plural = _("Benachrichtigungen für die Sammel-E-Mail")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.event} {self.created_at:%d.%m.%Y %H:%M}"

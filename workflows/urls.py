@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("workflows.documents.urls")),
     path("", include("workflows.payouts.urls")),
     path("", include("workflows.proofs.urls")),
+    path("", include("workflows.bulk.urls")),
     path("", include("workflows.base_rates.urls")),
     path("", include("workflows.legal.urls")),
     path("", include("workflows.masterdata.urls")),

@@ -63,7 +63,10 @@ def test_from_application_to_approval(
     application.refresh_from_db()
     assert application.status == S.IN_REVIEW
     assert application.attachments.count() == 1
-    assert "Eingangsbestätigung" in mail.outbox[-1].subject
+    confirmation, to_clerks = mail.outbox[-2:]
+    assert "Eingangsbestätigung" in confirmation.subject
+    # The clerks hear of the new task in their queue.
+    assert to_clerks.subject == f"Neuer Antrag zur Prüfung: {application.file_number}"
 
     # The clerk finds it first in the queue (C area), claims it and asks a question.
     review = reverse("office_review", kwargs={"pk": application.pk})

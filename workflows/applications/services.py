@@ -33,6 +33,7 @@ from grants.models import (
     Municipality,
     ProgrammeYear,
 )
+from grants.roles import Role
 from grants.selectors import programme_year_is_open
 from grants.services import number_next
 from reports.models import Notice
@@ -57,6 +58,7 @@ from workflows.common.guards import (
 from workflows.common.notices import notice_issue
 from workflows.common.notifications import notify_applicant
 from workflows.common.permissions import applicant_can_act
+from workflows.common.staff_notifications import holder_or_role, role_members, staff_notify
 from workflows.proofs.services import proof_of_use_open_locked
 
 S = Application.Status
@@ -335,6 +337,7 @@ def application_submit(*, user: AbstractUser, application_id: int, revision: int
         )
         sync_tasks_for(application, actor=user)
         notify_applicant(application=application, event="submitted")
+        staff_notify(recipients=role_members(Role.CLERK), event="review_task", application=application, actor=user)
     return application
 
 
@@ -358,7 +361,15 @@ def application_resubmit(
             comment=answer,
         )
         eligibility_run(application)
-        sync_tasks_for(application, actor=user)
+        task = sync_tasks_for(application, actor=user)
+        # The review task returns to the clerk who asked; without one, every clerk hears of it.
+        staff_notify(
+            recipients=holder_or_role(task.owner if task is not None else None, Role.CLERK),
+            event="answer_received",
+            application=application,
+            context={"message": answer},
+            actor=user,
+        )
     return application
 
 
@@ -481,6 +492,9 @@ def application_recommend(
             from_state=S.IN_REVIEW,
             comment=f"{application.get_recommendation_display()}: {reason}",
         )
+        staff_notify(
+            recipients=role_members(Role.APPROVER), event="decision_waiting", application=application, actor=clerk
+        )
     return application
 
 
@@ -589,6 +603,14 @@ def application_send_back(*, approver: AbstractUser, application_id: int, reason
         application.send_back()
         _moved(
             application, action="grants.application.sent_back", actor=approver, from_state=S.RECOMMENDED, comment=reason
+        )
+        task = open_task_for(application=application)
+        staff_notify(
+            recipients=holder_or_role(task.owner if task is not None else None, Role.CLERK),
+            event="review_returned",
+            application=application,
+            context={"message": reason},
+            actor=approver,
         )
     return application
 

@@ -43,6 +43,7 @@ from workflows.applications.permissions import (
     application_can_open_decision,
     application_can_review,
 )
+from workflows.bulk.forms import SELECTED, token_new
 from workflows.common.errors import WorkflowError, form_error_add
 from workflows.common.labels import ACTION_LABELS, STATUS_VARIANTS, UNKNOWN_ACTION
 from workflows.common.permissions import Permission
@@ -292,6 +293,8 @@ def office_queue(request: HttpRequest) -> HttpResponse:
                 "task": task,
                 "claimed_by": flows.user_label(task.owner) if task is not None and task.owner_id else "",
                 "url": _task_page_url(application, task),
+                # A checkbox only where the claim would be allowed (never for readers).
+                "may_claim": application_can_claim(user=request.user, application=application, task=task).allowed,
             }
         )
     query = request.GET.copy()
@@ -303,6 +306,9 @@ def office_queue(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "page_param": PAGE_PARAM,
         "overdue_days": selectors.OVERDUE_AFTER_DAYS,
+        "any_claimable": any(row["may_claim"] for row in rows),
+        "bulk_token": token_new(),
+        "selected_name": SELECTED,
         **base_rate_warning(request.user),
     }
     return render(request, "workflows/office_queue.html", context)

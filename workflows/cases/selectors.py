@@ -33,7 +33,7 @@ from workflows.cases.due import DUE_ITEMS, due_condition
 S = Application.Status
 
 # The application's words the full-text search reads; the GIN index of migration
-# workflows 0006 is built on exactly this expression (same fields, same order, same
+# workflows 0007 is built on exactly this expression (same fields, same order, same
 # configuration), so the planner can use it. Change both together.
 APPLICATION_SEARCH_FIELDS = ("title", "contact_name")
 MUNICIPALITY_SEARCH_FIELDS = ("name",)

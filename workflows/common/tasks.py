@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from accounts.selectors import recipients_by_language
+from budgets.models import Payout
 from grants.mail import mail_send_recorded, mail_template
 from grants.models import Application
 
@@ -26,6 +27,12 @@ SUBJECTS = {
     "proof_refund_claimed": _("Rückforderung zu Ihrem Antrag %(number)s"),
     "proof_refunded": _("Eingang Ihrer Rückzahlung zu Antrag %(number)s"),
     "lapsed": _("Nicht abgerufene Mittel zu Ihrem Antrag %(number)s sind verfallen"),
+    "payout_requested": _("Eingangsbestätigung: Mittelabruf %(payout)s zu Ihrem Antrag %(number)s"),
+    "payout_documents_requested": _("Unterlagen zum Mittelabruf %(payout)s nachgefordert"),
+    "payout_released": _("Mittelabruf %(payout)s zu Ihrem Antrag %(number)s freigegeben"),
+    "payout_paid": _("Mittelabruf %(payout)s zu Ihrem Antrag %(number)s ausgezahlt"),
+    "payout_rejected": _("Mittelabruf %(payout)s zu Ihrem Antrag %(number)s abgelehnt"),
+    "payout_withdrawn": _("Mittelabruf %(payout)s zu Ihrem Antrag %(number)s zurückgezogen"),
 }
 
 
@@ -37,18 +44,26 @@ def applicant_recipients(application: Application) -> dict[str, list[str]]:
 
 
 @task()
-def send_applicant_mail(*, application_id: int, event: str, message: str = "") -> int:
+def send_applicant_mail(*, application_id: int, event: str, message: str = "", payout_id: int | None = None) -> int:
     """Send the e-mail about an application event, one message per language of the
-    recipients; returns the number sent."""
+    recipients; returns the number sent. A payout event names its payout (``payout_id``);
+    the template then also reads its SEPA batch (execution and value date)."""
     application = Application.objects.select_related("municipality", "programme_year", "created_by").get(
         pk=application_id
     )
-    context = {"application": application, "message": message}
+    payout = None
+    if payout_id is not None:
+        payout = Payout.objects.select_related("sepa_line__batch").get(pk=payout_id, application_id=application_id)
+    batch = payout.sepa_line.batch if payout is not None and hasattr(payout, "sepa_line") else None
+    context = {"application": application, "message": message, "payout": payout, "batch": batch}
     sent = 0
     for language, recipients in applicant_recipients(application).items():
         with translation.override(language):
             body = render_to_string(mail_template("workflows/email", event, language), context)
-            subject = str(SUBJECTS[event]) % {"number": application.file_number or ""}
+            subject = str(SUBJECTS[event]) % {
+                "number": application.file_number or "",
+                "payout": payout.number if payout is not None else "",
+            }
         sent += mail_send_recorded(
             subject=subject,
             body=body,

@@ -40,6 +40,7 @@ from workflows.common.guards import (
     german_records,
 )
 from workflows.common.notices import notice_issue
+from workflows.common.notifications import notify_applicant
 from workflows.payouts.permissions import (
     payout_in_state,
     sepa_batch_can_book,
@@ -310,6 +311,7 @@ def sepa_batch_book_paid(*, user: AbstractUser, batch_id: int, value_date: datet
                     "paid_total": application_paid_total(application=application),
                 },
             )
+            notify_applicant(application=application, event="payout_paid", payout_id=payout.pk)
             audit_payout(
                 payout=payout,
                 action="budgets.payout.paid",

@@ -42,6 +42,7 @@ from core.money import ZERO, format_eur, money
 from grants.banking import iban_details, iban_normalise
 from grants.errors import GrantsError
 from grants.models import Application, CostType, ProgrammeYear
+from grants.roles import Role
 from grants.services import number_next
 from workflows.common.attachments import MAX_ATTACHMENTS, check_upload, clean_file_name
 from workflows.common.audit import audit_payout
@@ -53,6 +54,9 @@ from workflows.common.guards import (
     german_records,
     lock_application,
 )
+from workflows.common.notifications import notify_applicant
+from workflows.common.staff_notifications import holder_or_role, role_members, staff_notify
+from workflows.models import AuditRecord
 from workflows.payouts.permissions import (
     payout_application_approved,
     payout_can_add_file,
@@ -235,6 +239,34 @@ def _check_invoices_against_application(application: Application, invoices: list
             )
 
 
+def _staff_payout(payout: Payout, *, event: str, recipients, actor: AbstractUser, message: str = "") -> None:
+    """Tell the office about a payout step; the amount is the checked one once there is one."""
+    amount = payout.checked_amount if payout.checked_amount is not None else payout.requested_amount
+    staff_notify(
+        recipients=recipients,
+        event=event,
+        application=payout.application,
+        context={
+            "payout_id": payout.pk,
+            "payout_number": payout.number,
+            "amount": str(amount),
+            "message": message,
+        },
+        actor=actor,
+    )
+
+
+def _documents_requested_by(payout: Payout) -> AbstractUser | None:
+    """The clerk who last asked for documents on ``payout`` (they hear the answer first)."""
+    record = (
+        AuditRecord.objects.filter(payout=payout, action="budgets.payout.documents_requested")
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return record.actor if record is not None else None
+
+
 # --- the municipality ------------------------------------------------------------------
 
 
@@ -356,6 +388,8 @@ def payout_request(
                 comment=_("%(amount)s für %(count)d Rechnung(en)")
                 % {"amount": format_eur(amount), "count": len(invoices)},
             )
+            notify_applicant(application=application, event="payout_requested", payout_id=payout.pk)
+            _staff_payout(payout, event="payout_check", recipients=role_members(Role.CLERK), actor=user)
     except BaseException:
         # The rows were rolled back; the files written for them must not stay behind.
         _delete_stored(stored)
@@ -406,6 +440,13 @@ def payout_resubmit(*, user: AbstractUser, payout_id: int, answer: str) -> Payou
             from_state=P.DOCUMENTS_REQUESTED,
             comment=answer,
         )
+        _staff_payout(
+            payout,
+            event="payout_answer",
+            recipients=holder_or_role(_documents_requested_by(payout), Role.CLERK),
+            actor=user,
+            message=answer,
+        )
     return payout
 
 
@@ -424,6 +465,7 @@ def payout_withdraw(*, user: AbstractUser, payout_id: int, reason: str = "") -> 
             from_state=before,
             comment=clean_reason(reason, what=_("einen Grund"), required=False),
         )
+        notify_applicant(application=payout.application, event="payout_withdrawn", payout_id=payout.pk)
     return payout
 
 
@@ -444,6 +486,9 @@ def payout_request_documents(*, clerk: AbstractUser, payout_id: int, message: st
             actor=clerk,
             from_state=P.REQUESTED,
             comment=message,
+        )
+        notify_applicant(
+            application=payout.application, event="payout_documents_requested", message=message, payout_id=payout.pk
         )
     return payout
 
@@ -500,6 +545,7 @@ def payout_check(*, clerk: AbstractUser, payout_id: int, amount: Decimal | None 
             from_state=P.REQUESTED,
             comment=f"{comment} – {note}" if note else comment,
         )
+        _staff_payout(payout, event="payout_release", recipients=role_members(Role.APPROVER), actor=clerk)
     return payout
 
 
@@ -514,6 +560,7 @@ def payout_reject(*, clerk: AbstractUser, payout_id: int, reason: str) -> Payout
         payout.reject()
         payout.save(update_fields=["status", "rejection_reason", "closed_at", "updated_at"])
         audit_payout(payout=payout, action="budgets.payout.rejected", actor=clerk, from_state=before, comment=reason)
+        notify_applicant(application=payout.application, event="payout_rejected", message=reason, payout_id=payout.pk)
     return payout
 
 
@@ -532,6 +579,7 @@ def payout_send_back(*, approver: AbstractUser, payout_id: int, reason: str) -> 
         audit_payout(
             payout=payout, action="budgets.payout.sent_back", actor=approver, from_state=P.CHECKED, comment=reason
         )
+        _staff_payout(payout, event="payout_check", recipients=role_members(Role.CLERK), actor=approver, message=reason)
     return payout
 
 
@@ -572,4 +620,5 @@ def payout_release(*, approver: AbstractUser, payout_id: int) -> Payout:
             from_state=P.CHECKED,
             comment=_("Freigegeben: %(amount)s") % {"amount": format_eur(payout.checked_amount)},
         )
+        notify_applicant(application=payout.application, event="payout_released", payout_id=payout.pk)
     return payout

@@ -8,13 +8,17 @@ the money arrives. The pages ask these functions which buttons to show;
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets.models import RefundClaim
 from grants.models import ProofOfUse
 from grants.roles import Role, has_role
 from workflows.common.permissions import ALLOWED, Permission, applicant_can_act, refused, role_refused
+from workflows.proofs.selectors import DUE_SOON_DAYS, WITH_PROOF
 
 PS = ProofOfUse.Status
 # Who books what the municipality paid back, and who may re-run the interest.
@@ -81,3 +85,66 @@ def refund_can_compute_interest(*, user: AbstractUser, claim: RefundClaim) -> Pe
     if claim.paid_on is None or claim.interest_amount is not None:
         return refused(_("Für diese Rückforderung sind keine Zinsen offen."), code="no_interest_pending")
     return ALLOWED
+
+
+# The two reminders of a proof, each sent once: before the due date and after it (Mahnung).
+DUE_SOON = "due_soon"
+OVERDUE = "overdue"
+
+
+def proof_reminder_stage(*, proof: ProofOfUse, today: datetime.date) -> str | None:
+    """Which reminder the proof is due for on ``today``, if any (the daily job and the clerk alike)."""
+    if proof.status != PS.DUE or proof.application.status not in WITH_PROOF:
+        return None
+    if proof.due_date < today:
+        return OVERDUE if proof.overdue_reminded_at is None else None
+    if proof.due_date <= today + datetime.timedelta(days=DUE_SOON_DAYS) and proof.due_soon_reminded_at is None:
+        return DUE_SOON
+    return None
+
+
+def _day(moment: datetime.datetime) -> str:
+    return f"{timezone.localtime(moment):%d.%m.%Y}"
+
+
+def proof_can_remind(*, user: AbstractUser, proof: ProofOfUse, today: datetime.date) -> Permission:
+    """Send the reminder now rather than with the daily job: a clerk, while one is due."""
+    if not has_role(user, Role.CLERK):
+        return role_refused()
+    if proof.status in (PS.SUBMITTED, PS.IN_REVIEW):
+        return refused(_("Der Verwendungsnachweis ist bereits eingereicht."), code="submitted")
+    if proof.status in (PS.ACCEPTED, PS.REFUND_CLAIMED, PS.REFUNDED):
+        return refused(
+            _("Der Verwendungsnachweis ist abgeschlossen (%(status)s).") % {"status": proof.get_status_display()},
+            code="closed",
+        )
+    if proof.status == PS.RETURNED:
+        return refused(
+            _("Der Verwendungsnachweis liegt der Kommune zur Überarbeitung vor; eine Erinnerung ist nicht vorgesehen."),
+            code="returned",
+        )
+    application = proof.application
+    if application.status not in WITH_PROOF:
+        return refused(
+            _("Zum Antrag im Status »%(status)s« wird kein Verwendungsnachweis mehr erwartet.")
+            % {"status": application.get_status_display()},
+            code="application_state",
+        )
+    if proof_reminder_stage(proof=proof, today=today) is not None:
+        return ALLOWED
+    if proof.due_date < today:
+        return refused(
+            _("Die Mahnung ist bereits am %(date)s versandt.") % {"date": _day(proof.overdue_reminded_at)},
+            code="already_reminded",
+        )
+    if proof.due_soon_reminded_at is not None:
+        return refused(
+            _("Die Erinnerung ist bereits am %(date)s versandt.") % {"date": _day(proof.due_soon_reminded_at)},
+            code="already_reminded",
+        )
+    first = proof.due_date - datetime.timedelta(days=DUE_SOON_DAYS)
+    return refused(
+        _("Eine Erinnerung ist erst ab dem %(date)s vorgesehen (%(days)s Tage vor der Frist am %(due)s).")
+        % {"date": f"{first:%d.%m.%Y}", "days": DUE_SOON_DAYS, "due": f"{proof.due_date:%d.%m.%Y}"},
+        code="not_due",
+    )

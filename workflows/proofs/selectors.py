@@ -20,6 +20,8 @@ S = Application.Status
 PS = ProofOfUse.Status
 # Applications that have received a grant and owe a proof of use.
 WITH_PROOF = [S.APPROVED, S.PAID]
+# The "due soon" reminder goes out this many days before the due date.
+DUE_SOON_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,21 @@ def proofs_overdue(*, today: datetime.date | None = None):
     today = today or timezone.localdate()
     return (
         ProofOfUse.objects.filter(status=PS.DUE, application__status__in=WITH_PROOF, due_date__lt=today)
+        .select_related("application__municipality")
+        .order_by("due_date", "pk")
+    )
+
+
+def proofs_due_soon(*, today: datetime.date | None = None):
+    """Proofs not yet submitted whose due date is within the reminder window, the earliest first."""
+    today = today or timezone.localdate()
+    return (
+        ProofOfUse.objects.filter(
+            status=PS.DUE,
+            application__status__in=WITH_PROOF,
+            due_date__gte=today,
+            due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+        )
         .select_related("application__municipality")
         .order_by("due_date", "pk")
     )

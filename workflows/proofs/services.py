@@ -47,6 +47,7 @@ from budgets.selectors import application_paid_total
 from core.money import ZERO, format_eur, money
 from grants.models import Application, CostType, ExpenseLine, ProofOfUse
 from grants.models.proof import proof_due_date
+from grants.roles import Role
 from grants.services import number_next
 from reports.models import Notice
 from workflows.common.audit import audit_proof, audit_record
@@ -61,6 +62,7 @@ from workflows.common.guards import (
 from workflows.common.notices import notice_issue
 from workflows.common.notifications import notify_applicant
 from workflows.common.permissions import applicant_can_act
+from workflows.common.staff_notifications import holder_or_role, staff_notify
 from workflows.proofs.permissions import proof_can_decide, proof_can_edit, proof_can_start_review
 from workflows.proofs.selectors import WITH_PROOF, ProofFigures, proof_figures
 
@@ -346,6 +348,8 @@ def proof_submit(
     with transaction.atomic():
         proof = _write(user=user, application_id=application_id, report=report, expenses=expenses, revision=revision)
         before = proof.status
+        # A returned proof goes back to the clerk who returned it; a first one to every clerk.
+        returned_by = proof.decided_by if before == PS.RETURNED else None
         proof.submitted_by = user
         proof.submit()
         proof_bump(proof, "report", "submitted_by", "submitted_at")
@@ -359,6 +363,13 @@ def proof_submit(
             % {"count": len(expenses), "total": format_eur(total)},
         )
         notify_applicant(application=proof.application, event="proof_submitted")
+        staff_notify(
+            recipients=holder_or_role(returned_by, Role.CLERK),
+            event="proof_review",
+            application=proof.application,
+            context={"proof_id": proof.pk, "amount": str(total)},
+            actor=user,
+        )
     return proof
 
 

@@ -21,6 +21,7 @@ from budgets.selectors import application_paid_total
 from grants.models import Application, ProofOfUse
 from grants.permissions import can_act_for, role_required
 from grants.roles import Role
+from workflows.bulk.forms import SELECTED, token_new
 from workflows.common.errors import WorkflowError, form_error_add
 from workflows.common.permissions import DENIED
 from workflows.common.warnings import base_rate_warning
@@ -38,6 +39,7 @@ from workflows.proofs.permissions import (
     PROOF_OFFICE_READERS,
     proof_can_decide,
     proof_can_edit,
+    proof_can_remind,
     proof_can_start_review,
     refund_can_book,
     refund_can_compute_interest,
@@ -146,13 +148,23 @@ proof_pages = role_required(*PROOF_OFFICE_READERS, write=(Role.CLERK,))
 @require_http_methods(["GET", "HEAD"])
 def proof_office_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    overdue = [
-        {"proof": proof, "days": (today - proof.due_date).days} for proof in selectors.proofs_overdue(today=today)
-    ]
+    user = request.user
+
+    def row(proof: ProofOfUse, days: int) -> dict:
+        # A checkbox only where the reminder is due now (never for readers).
+        return {"proof": proof, "days": days, "may_remind": proof_can_remind(user=user, proof=proof, today=today)}
+
+    overdue = [row(proof, (today - proof.due_date).days) for proof in selectors.proofs_overdue(today=today)]
+    due_soon = [row(proof, (proof.due_date - today).days) for proof in selectors.proofs_due_soon(today=today)]
     claims = [{"claim": claim, "overdue": claim.due_on < today} for claim in selectors.refund_claims_open()]
     context = {
         "to_review": selectors.proofs_to_review(),
         "overdue": overdue,
+        "due_soon": due_soon,
+        "due_soon_days": selectors.DUE_SOON_DAYS,
+        "any_remindable": any(entry["may_remind"] for entry in overdue + due_soon),
+        "bulk_token": token_new(),
+        "selected_name": SELECTED,
         "claims": claims,
         "interest_pending": selectors.refund_claims_interest_pending(),
         **base_rate_warning(request.user),

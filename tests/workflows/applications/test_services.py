@@ -62,11 +62,13 @@ def test_submit_numbers_checks_and_puts_into_review(setting, django_capture_on_c
     ]
     record = application.audit_records.get(action="grants.application.submitted")
     assert (record.actor, record.from_state, record.to_state) == (setting["applicant"], "draft", "submitted")
-    assert len(mail.outbox) == 1
-    assert "Eingangsbestätigung" in mail.outbox[0].subject
-    assert "MF-2026-00001" in mail.outbox[0].body
-    assert "2.550,00" in mail.outbox[0].body
-    assert sorted(mail.outbox[0].to) == ["antrag@example.org", "kontakt@gardelegen.example"]
+    # The municipality's confirmation, then the clerks' notice of the new task.
+    confirmation, to_clerks = mail.outbox
+    assert "Eingangsbestätigung" in confirmation.subject
+    assert "MF-2026-00001" in confirmation.body
+    assert "2.550,00" in confirmation.body
+    assert sorted(confirmation.to) == ["antrag@example.org", "kontakt@gardelegen.example"]
+    assert to_clerks.subject == "Neuer Antrag zur Prüfung: MF-2026-00001"
 
 
 def test_file_numbers_count_up_per_year(setting):

@@ -97,7 +97,7 @@ def _search_indexes() -> set[str]:
 
 
 def test_the_index_migration_goes_both_ways(on_postgres, db):
-    migration = importlib.import_module("workflows.migrations.0006_case_search_indexes")
+    migration = importlib.import_module("workflows.migrations.0007_case_search_indexes")
     assert _search_indexes() == {"application_search_gin", "municipality_search_gin"}
     with connection.schema_editor() as editor:
         migration.backwards(apps, editor)
@@ -110,7 +110,7 @@ def test_the_index_migration_goes_both_ways(on_postgres, db):
 def test_on_sqlite_the_migration_does_nothing(db):
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite side")
-    migration = importlib.import_module("workflows.migrations.0006_case_search_indexes")
+    migration = importlib.import_module("workflows.migrations.0007_case_search_indexes")
     # SQLite's schema editor cannot open inside the test's transaction; nothing is asked of it but its connection.
     editor = SimpleNamespace(connection=connection)
     migration.forwards(apps, editor)

@@ -17,7 +17,7 @@ from tests.builders import approved_application, expense, in_review, open_payout
 from tests.clock import berlin
 from tests.workflows.payouts.test_sepa_race import run_in_parallel
 from workflows.models import AuditRecord
-from workflows.proofs import refunds
+from workflows.proofs import refunds, reminders
 from workflows.proofs import services as proofs
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -89,3 +89,22 @@ def test_parallel_reminder_runs_send_one_mail(partly_paid):
     reminders = [message for message in mail.outbox if "bald fällig" in message.subject]
     assert len(reminders) == 1
     assert AuditRecord.objects.filter(action="grants.proof_of_use.reminded_due_soon").count() == 1
+
+
+def test_a_clerk_and_the_daily_job_in_parallel_send_one_reminder(partly_paid, clerk):
+    proof = proofs.proof_of_use_open(application_id=partly_paid.pk)
+    ProofOfUse.objects.filter(pk=proof.pk).update(due_date=timezone.localdate() + datetime.timedelta(days=3))
+
+    sent, refused = run_in_parallel(
+        [
+            lambda: reminders.proof_reminder_send(clerk=clerk, proof_id=proof.pk),
+            lambda: reminders.proof_reminder_send(clerk=clerk, proof_id=proof.pk),
+            lambda: call_command("send_proof_reminders", verbosity=0),
+        ]
+    )
+
+    assert len([message for message in mail.outbox if "bald fällig" in message.subject]) == 1
+    assert AuditRecord.objects.filter(action="grants.proof_of_use.reminded_due_soon").count() == 1
+    # Whoever came second is told why: both clerks when the job won, else the other clerk.
+    assert set(refused) == {"already_reminded"}
+    assert sum(isinstance(result, ProofOfUse) for result in sent) == 2 - len(refused)

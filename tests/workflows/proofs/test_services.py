@@ -156,9 +156,10 @@ def test_save_draft_then_submit(approved, applicant, django_capture_on_commit_ca
     assert (record.from_state, record.to_state) == ("approved", "approved")
     assert "offen → eingereicht" in record.comment
     assert "1.245,50" in record.comment
-    assert len(mail.outbox) == 1
-    assert "Eingangsbestätigung: Verwendungsnachweis" in mail.outbox[0].subject
-    assert "1.245,50" in mail.outbox[0].body
+    confirmation, to_clerks = mail.outbox
+    assert "Eingangsbestätigung: Verwendungsnachweis" in confirmation.subject
+    assert "1.245,50" in confirmation.body
+    assert to_clerks.subject.startswith("Verwendungsnachweis zum Antrag")
 
     # Submitted: the municipality can no longer change it.
     with pytest.raises(WorkflowError) as caught:

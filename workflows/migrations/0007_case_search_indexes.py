@@ -46,7 +46,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflows", "0005_case_note"),
+        ("workflows", "0006_staff_notification"),
         ("grants", "0009_affiliation_requests_invitations"),
     ]
 
