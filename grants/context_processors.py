@@ -11,8 +11,11 @@ from grants.roles import OFFICE_READERS, Role, user_roles
 NAVIGATION = [
     (Role.APPLICANT, "applicant_home", _("Meine Anträge")),
     (Role.APPLICANT, "my_municipalities", _("Meine Kommune")),
-    (Role.CLERK, "worklist", _("Arbeitskorb")),
-    (Role.APPROVER, "worklist", _("Arbeitskorb")),
+    (Role.CLERK, "worklist", _("Übersicht")),
+    (Role.APPROVER, "worklist", _("Übersicht")),
+    (Role.CLERK, "office_queue", _("Arbeitskorb")),
+    (Role.APPROVER, "office_queue", _("Arbeitskorb")),
+    *((role, "case_list", _("Alle Anträge")) for role in OFFICE_READERS),
     (Role.CLERK, "payout_queue", _("Auszahlungen")),
     (Role.CLERK, "proof_office_list", _("Verwendungsnachweise")),
     (Role.APPROVER, "payout_queue", _("Auszahlungen")),

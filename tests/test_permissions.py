@@ -228,7 +228,7 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     # --- start pages (workflows/urls.py)
     "home": (NONE, "L R R R R R R"),
     "applicant_home": (NONE, "L 200 200 403 403 403 403"),
-    "worklist": (NONE, "L 403 403 R R 403 403"),
+    "worklist": (NONE, "L 403 403 200 200 403 403"),
     "reports_home": (NONE, "L 403 403 403 403 200 200"),
     # The dashboard: controllers and administrators, and the approvers (Leitung); clerks work the files.
     "controller_dashboard": (NONE, "L 403 403 403 200 200 200"),
@@ -259,6 +259,9 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "bulk_result": (lambda w: {"token": "k" * 22}, "L 403 403 404 404 404 404"),
     # --- the case page (workflows/cases/urls.py): every office role reads the whole file
     "case_detail": (_app("approved"), "L 403 403 200 200 200 200"),
+    # --- all applications (workflows/cases/urls.py): every office role reads
+    "case_list": (NONE, "L 403 403 200 200 200 200"),
+    "case_list_export": (NONE, "L 403 403 200 200 200 200"),
     # --- payouts, SEPA, budget (workflows/urls_payouts.py)
     "applicant_payout_new": (_app("approved"), "L 200 404 403 403 403 403"),
     "applicant_payout_detail": (

@@ -146,6 +146,10 @@ def test_from_application_to_notice_and_annual_report(ids_in_the_thousands, e2e,
     # (b) The clerk claims it from the queue and asks a question.
     clerk = e2e.persona("sachbearbeitung")
     clerk.login("sachbearbeitung")
+    # The start page says what is due; the queue is one click away.
+    expect(clerk.page.get_by_role("heading", name="Übersicht", level=1)).to_be_visible()
+    nav(clerk.page, "Arbeitskorb").click()
+    clerk.seen("queue")
     expect(clerk.page.get_by_role("heading", name="Arbeitskorb", level=1)).to_be_visible()
     row = clerk.page.get_by_role("row").filter(has_text=file_number)
     expect(row).to_contain_text("GRW-Fördergebiet C")
@@ -213,6 +217,8 @@ def test_from_application_to_notice_and_annual_report(ids_in_the_thousands, e2e,
     # (c) Another person, the approver, decides.
     approver = e2e.persona("bewilligung")
     approver.login("bewilligung")
+    nav(approver.page, "Arbeitskorb").click()
+    approver.seen("queue")
     approver.page.get_by_role("link", name=file_number).click()
     approver.seen("decision")
     expect(approver.page.get_by_role("heading", name=f"Entscheidung über Antrag {file_number}")).to_be_visible()

@@ -1,10 +1,12 @@
-"""Start pages per role. The queue and decisions arrive with the lifecycle."""
+"""Start pages per role: the applicant's files, what is due for the office, the reports."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
 from grants.models import ProgrammeYear
 from grants.permissions import role_required
@@ -16,6 +18,8 @@ from grants.selectors import (
     programme_years_open,
 )
 from workflows.applications.views_applicant import no_open_year_message
+from workflows.cases.due import DUE_ITEMS
+from workflows.cases.selectors import due_counts, programme_year_deadlines
 
 # The first role a person holds decides where "Start" leads.
 HOME_BY_ROLE = [
@@ -56,8 +60,22 @@ def applicant_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @role_required(Role.CLERK, Role.APPROVER)
 def worklist(request: HttpRequest) -> HttpResponse:
-    # The clerks' and approvers' start page is their queue.
-    return redirect("office_queue")
+    """What is due for the clerks and approvers, each figure a link to the rows it counts."""
+    now = timezone.now()
+    counts = due_counts(user=request.user, now=now)
+    list_url = reverse("case_list")
+    items = [
+        {
+            "key": item.key,
+            "label": item.label,
+            "count": counts[item.key],
+            "url": reverse(item.url_name) if item.url_name else f"{list_url}?faellig={item.key}",
+        }
+        for item in DUE_ITEMS
+    ]
+    year, deadlines = programme_year_deadlines(today=timezone.localdate(now))
+    context = {"items": items, "programme_year": year, "deadlines": deadlines}
+    return render(request, "workflows/worklist.html", context)
 
 
 @login_required
