@@ -29,6 +29,7 @@ from workflows.applications.views_office import OUTCOME_VARIANTS, _priority
 from workflows.cases.forms_notes import CaseNoteForm
 from workflows.cases.notes import case_note_add
 from workflows.cases.permissions_case import NOTE_WRITERS, case_can_note
+from workflows.cases.selectors import case_url
 from workflows.cases.selectors_case import CaseFile, case_file, office_colleagues
 from workflows.common.errors import WorkflowError
 from workflows.common.labels import ACTION_LABELS, STATUS_VARIANTS, UNKNOWN_ACTION
@@ -91,10 +92,6 @@ def _case_or_404(pk: int) -> CaseFile:
         return case_file(pk=pk)
     except Application.DoesNotExist:
         raise Http404 from None
-
-
-def case_url(pk: int) -> str:
-    return reverse("case_detail", kwargs={"pk": pk})
 
 
 # --- presentation (no rules) -----------------------------------------------------------------
