@@ -16,7 +16,8 @@ from workflows.common.fields import lazy_format
 # More than a page or two of the queue at once is a mistake (or a forged post): refused whole.
 MAX_SELECTED = 200
 SELECTED = "ausgewaehlt"
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+# Anchored: the form field searches, so an open pattern would take a longer token too.
+TOKEN_PATTERN = re.compile(r"\A[A-Za-z0-9_-]{16,64}\Z")
 # Beyond PostgreSQL's bigint there is no row to find; refused as an invalid entry.
 MAX_ID_DIGITS = 18
 
