@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.money import money
 from grants.addresses import address_lines, address_missing, address_of
+from grants.legal_defaults import AUTHORITY_TOKEN
 from grants.models import Application, LegalTextBlock, Municipality
 from reports.models import Notice, ReportExport
 from reports.notices import notice_module
@@ -30,7 +31,10 @@ FUNDING_FORM = "nicht rückzahlbarer Zuschuss"
 # Order of the legal text blocks on a notice, whatever order they were entered in.
 LEGAL_ORDER = [
     LegalTextBlock.Kind.LEGAL_BASIS,
+    LegalTextBlock.Kind.REJECTION_BASIS,
+    LegalTextBlock.Kind.REFUND_BASIS,
     LegalTextBlock.Kind.CONDITIONS,
+    LegalTextBlock.Kind.REVOCATION,
     LegalTextBlock.Kind.PROOF_OF_USE,
     LegalTextBlock.Kind.REMEDY,
     LegalTextBlock.Kind.DATA_PROTECTION,
@@ -71,6 +75,15 @@ def office_sender() -> dict:
     street = " ".join(part for part in (settings.SEPA_DEBTOR_STREET, settings.SEPA_DEBTOR_BUILDING_NUMBER) if part)
     town = " ".join(part for part in (settings.SEPA_DEBTOR_POSTCODE, settings.SEPA_DEBTOR_TOWN) if part)
     return {"name": settings.SEPA_DEBTOR_NAME, "lines": [line for line in (street, town) if line]}
+
+
+def authority_with_address(sender: dict) -> str:
+    """The office as a legal text names it: "Geschäftsstelle …, Musterstraße 1, 10115 Berlin"."""
+    return ", ".join(part for part in [sender["name"], *sender.get("lines", [])] if part)
+
+
+def _legal_text(text: str, *, sender: dict) -> str:
+    return text.replace(AUTHORITY_TOKEN, authority_with_address(sender))
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -156,11 +169,12 @@ def notice_snapshot(*, application: Application, kind: str, extra: dict | None =
     deadline = (
         add_months(application.period_end, year.proof_of_use_months) if application.period_end is not None else None
     )
+    sender = office_sender()
     return {
         "schema": SNAPSHOT_SCHEMA,
         "kind": kind,
         "title": module.TITLE,
-        "sender": office_sender(),
+        "sender": sender,
         "recipient": {"lines": recipient},
         "municipality": {
             "name": municipality.name,
@@ -197,7 +211,7 @@ def notice_snapshot(*, application: Application, kind: str, extra: dict | None =
         },
         "proof_of_use_deadline": _date(deadline),
         "legal_texts": [
-            {"kind": kind_, "title": legal[kind_].title, "text": legal[kind_].text}
+            {"kind": kind_, "title": legal[kind_].title, "text": _legal_text(legal[kind_].text, sender=sender)}
             for kind_ in LEGAL_ORDER
             if kind_ in legal
         ],

@@ -26,7 +26,7 @@ from reports.notices.letter import (
 
 KIND = "approval"
 TITLE = "Zuwendungsbescheid"
-LEGAL_KINDS = ("legal_basis", "conditions", "proof_of_use", "remedy", "data_protection")
+LEGAL_KINDS = ("legal_basis", "conditions", "revocation", "proof_of_use", "remedy", "data_protection")
 EXTRA_FIELDS: dict[str, ExtraField] = {}
 
 

@@ -23,7 +23,7 @@ from reports.notices.letter import (
 
 KIND = "refund_claim"
 TITLE = "Rückforderungsbescheid"
-LEGAL_KINDS = ("legal_basis", "remedy", "data_protection")
+LEGAL_KINDS = ("refund_basis", "remedy", "data_protection")
 EXTRA_FIELDS = {
     "amount": ExtraField("money"),
     "reason": ExtraField("text"),
