@@ -19,7 +19,8 @@ from reports.models import Notice, ReportExport
 from reports.notices import notice_module
 from reports.notices.fields import ExtraField
 
-SNAPSHOT_SCHEMA = 1
+# 2: per-kind legal texts, the clerk's contact, the office's phone, e-mail and account.
+SNAPSHOT_SCHEMA = 2
 
 # The micro-grant is a fixed sum per project: it does not shrink when the actual costs
 # come in lower, as long as they still reach the amount granted. The programme year has
@@ -74,7 +75,26 @@ def office_sender() -> dict:
     """The programme office as the sender of notices: the same office that pays (SEPA settings)."""
     street = " ".join(part for part in (settings.SEPA_DEBTOR_STREET, settings.SEPA_DEBTOR_BUILDING_NUMBER) if part)
     town = " ".join(part for part in (settings.SEPA_DEBTOR_POSTCODE, settings.SEPA_DEBTOR_TOWN) if part)
-    return {"name": settings.SEPA_DEBTOR_NAME, "lines": [line for line in (street, town) if line]}
+    return {
+        "name": settings.SEPA_DEBTOR_NAME,
+        "lines": [line for line in (street, town) if line],
+        # For the footer of every letter and for paying a refund claim.
+        "phone": settings.OFFICE_PHONE,
+        "email": settings.OFFICE_EMAIL,
+        "iban": settings.SEPA_DEBTOR_IBAN,
+        "bic": settings.SEPA_DEBTOR_BIC,
+    }
+
+
+def notice_contact(*, application: Application, issued_by=None) -> dict:
+    """Who the municipality asks about the notice: the clerk of the case (the one who
+    recommended it), else the person who issued it; phone and e-mail fall back on the office's."""
+    clerk = application.recommended_by or issued_by
+    return {
+        "name": _display_name(clerk),
+        "phone": settings.OFFICE_PHONE,
+        "email": (clerk.email if clerk is not None else "") or settings.OFFICE_EMAIL,
+    }
 
 
 def authority_with_address(sender: dict) -> str:
@@ -138,7 +158,9 @@ def notice_snapshot(*, application: Application, kind: str, extra: dict | None =
     """
     module = notice_module(kind)
     application = (
-        Application.objects.select_related("municipality__land", "municipality__kreis", "programme_year")
+        Application.objects.select_related(
+            "municipality__land", "municipality__kreis", "programme_year", "recommended_by"
+        )
         .prefetch_related("cost_lines__cost_type")
         .get(pk=application.pk)
     )
@@ -185,6 +207,7 @@ def notice_snapshot(*, application: Application, kind: str, extra: dict | None =
             "kreis": municipality.kreis.name if municipality.kreis else "",
         },
         "contact_name": application.contact_name,
+        "contact": notice_contact(application=application, issued_by=issued_by),
         "file_number": application.file_number,
         "programme_year": year.year,
         "application": {

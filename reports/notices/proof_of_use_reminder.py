@@ -67,4 +67,5 @@ def render(snapshot: dict) -> bytes:
             f"Ihr Antrag {snapshot.get('file_number') or ''}: {snapshot['application']['title']}",
         ],
         story=story(snapshot),
+        bescheid=False,
     )

@@ -92,3 +92,20 @@ def test_a_year_without_the_new_blocks_gets_them_from_the_migration(programme_ye
 
 def test_the_demo_has_a_text_for_every_kind():
     assert {kind for kind, *_ in LEGAL_TEXTS} == set(LegalTextBlock.Kind.values)
+
+
+def test_the_snapshot_carries_the_clerk_and_the_offices_account(approved, year_texts, clerk, settings):
+    settings.OFFICE_PHONE = "030 1234-0"
+    settings.SEPA_DEBTOR_IBAN = "DE02120300000000202051"
+    clerk.first_name, clerk.last_name, clerk.email = "Sabine", "Sachbearbeitung", "sabine@example.org"
+    clerk.save()
+    snapshot, text = text_of(approved, "approval")
+    assert snapshot["contact"] == {
+        "name": "Sabine Sachbearbeitung",
+        "phone": "030 1234-0",
+        "email": "sabine@example.org",
+    }
+    assert "Sabine Sachbearbeitung" in text and "sabine@example.org" in text
+    assert "IBAN DE02120300000000202051" in text
+    # The postal address comes from the municipality's data.
+    assert snapshot["recipient"]["lines"][-1].endswith("Gardelegen")
