@@ -45,10 +45,19 @@ DATA_PROTECTION = (
     "des Portals."
 )
 
+ENCLOSURES = (
+    "Allgemeine Nebenbestimmungen für Zuwendungen zur Projektförderung an Gebietskörperschaften und "
+    "Zusammenschlüsse von Gebietskörperschaften (ANBest-Gk)\n"
+    "Muster des Verwendungsnachweises (Sachbericht und zahlenmäßiger Nachweis)"
+)
+
 # kind -> (title, text) of the blocks every programme year needs so that each notice
 # kind says the right thing.
 DEFAULTS: dict[str, tuple[str, str]] = {
     "rejection_basis": ("Rechtsgrundlage", REJECTION_BASIS),
     "refund_basis": ("Rechtsgrundlage", REFUND_BASIS),
     "revocation": ("Widerrufsvorbehalt, Erstattung und Verzinsung", REVOCATION),
+    "remedy": ("Rechtsbehelfsbelehrung", REMEDY),
+    "data_protection": ("Datenschutzhinweis", DATA_PROTECTION),
+    "enclosures": ("Anlagen", ENCLOSURES),
 }

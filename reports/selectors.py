@@ -39,6 +39,7 @@ LEGAL_ORDER = [
     LegalTextBlock.Kind.PROOF_OF_USE,
     LegalTextBlock.Kind.REMEDY,
     LegalTextBlock.Kind.DATA_PROTECTION,
+    LegalTextBlock.Kind.ENCLOSURES,
 ]
 
 # Destatis writes "Gardelegen, Hansestadt"; a letter is addressed to "Hansestadt Gardelegen".

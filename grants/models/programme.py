@@ -170,6 +170,7 @@ class LegalTextBlock(models.Model):
         PROOF_OF_USE = "proof_of_use", _("Hinweise zum Verwendungsnachweis")
         REMEDY = "remedy", _("Rechtsbehelfsbelehrung")
         DATA_PROTECTION = "data_protection", _("Datenschutzhinweis")
+        ENCLOSURES = "enclosures", _("Anlagen (Zuwendungsbescheid), eine je Zeile")
 
     programme_year = models.ForeignKey(
         ProgrammeYear, on_delete=models.CASCADE, related_name="legal_texts", verbose_name=_("Programmjahr")

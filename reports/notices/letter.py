@@ -269,9 +269,28 @@ def legal_texts(snapshot: dict) -> list[Flowable]:
     """The year's legal text blocks copied into the snapshot (only those marked "printed")."""
     story: list[Flowable] = []
     for block in snapshot.get("legal_texts") or []:
+        if block["kind"] == ENCLOSURES:
+            continue  # listed after the signature, see ``enclosures``
         story.append(heading(block["title"]))
         story.extend(text(block["text"]))
     return story
+
+
+ENCLOSURES = "enclosures"
+
+
+def enclosures(snapshot: dict) -> list[Flowable]:
+    """The list of enclosures ("Anlagen") below the signature: one per line of its block."""
+    for block in snapshot.get("legal_texts") or []:
+        if block["kind"] == ENCLOSURES:
+            items = [line.strip() for line in plain(block["text"]).split("\n") if line.strip()]
+            if items:
+                return [
+                    Spacer(1, 2 * mm),
+                    heading(block["title"] or "Anlagen"),
+                    *(para("– " + esc(item)) for item in items),
+                ]
+    return []
 
 
 def correction_note(snapshot: dict) -> list[Flowable]:
@@ -309,11 +328,11 @@ def closing(snapshot: dict) -> list[Flowable]:
     ]
 
 
-def purpose_and_period(snapshot: dict) -> list[tuple[str, str]]:
+def purpose_and_period(snapshot: dict, *, period_label: str = "Zeitraum") -> list[tuple[str, str]]:
     application = snapshot["application"]
     return [
         ("Zweck", application.get("purpose_label") or "–"),
-        ("Zeitraum", f"{date_de(application.get('period_start'))} bis {date_de(application.get('period_end'))}"),
+        (period_label, f"{date_de(application.get('period_start'))} bis {date_de(application.get('period_end'))}"),
     ]
 
 

@@ -36,9 +36,6 @@ def year_texts(programme_year):
     )
     for kind, (title, text) in legal_defaults.DEFAULTS.items():
         LegalTextBlock.objects.create(programme_year=programme_year, kind=kind, title=title, text=text)
-    LegalTextBlock.objects.create(
-        programme_year=programme_year, kind="remedy", title="Rechtsbehelfsbelehrung", text=legal_defaults.REMEDY
-    )
     return programme_year
 
 
@@ -50,21 +47,27 @@ def text_of(application, kind: str) -> tuple[dict, str]:
 
 def test_the_approval_prints_its_basis_and_the_reservation_of_revocation(approved, year_texts):
     snapshot, text = text_of(approved, "approval")
-    assert [b["kind"] for b in snapshot["legal_texts"]] == ["legal_basis", "revocation", "remedy"]
+    assert [b["kind"] for b in snapshot["legal_texts"]] == [
+        "legal_basis",
+        "revocation",
+        "remedy",
+        "data_protection",
+        "enclosures",
+    ]
     assert "gewährt" in text
     assert "Vorbehalt des Widerrufs" in text and "§ 49a Abs. 3 VwVfG" in text
 
 
 def test_the_rejection_prints_its_own_basis_not_the_approvals(approved, year_texts):
     snapshot, text = text_of(approved, "rejection")
-    assert [b["kind"] for b in snapshot["legal_texts"]] == ["rejection_basis", "remedy"]
+    assert [b["kind"] for b in snapshot["legal_texts"]] == ["rejection_basis", "remedy", "data_protection"]
     assert APPROVAL_BASIS not in text
     assert "kein Rechtsanspruch" in text
 
 
 def test_the_refund_claim_prints_the_basis_of_revocation_and_refund(approved, year_texts):
     snapshot, text = text_of(approved, "refund_claim")
-    assert [b["kind"] for b in snapshot["legal_texts"]] == ["refund_basis", "remedy"]
+    assert [b["kind"] for b in snapshot["legal_texts"]] == ["refund_basis", "remedy", "data_protection"]
     assert APPROVAL_BASIS not in text
     assert "§ 49 Abs. 3" in text and "§ 49a Abs. 1 VwVfG" in text
 
@@ -109,3 +112,26 @@ def test_the_snapshot_carries_the_clerk_and_the_offices_account(approved, year_t
     assert "IBAN DE02120300000000202051" in text
     # The postal address comes from the municipality's data.
     assert snapshot["recipient"]["lines"][-1].endswith("Gardelegen")
+
+
+def test_the_approval_has_every_element_of_a_zuwendungsbescheid(approved, year_texts, settings):
+    """Issue 13, item 10."""
+    settings.SEPA_DEBTOR_NAME = "Geschäftsstelle Zukunftsraum Demografie"
+    settings.SEPA_DEBTOR_STREET, settings.SEPA_DEBTOR_BUILDING_NUMBER = "Musterstraße", "1"
+    settings.SEPA_DEBTOR_POSTCODE, settings.SEPA_DEBTOR_TOWN = "10115", "Berlin"
+    _, text = text_of(approved, "approval")
+    # Reservation of revocation and the note on refund and interest.
+    assert "Vorbehalt des Widerrufs" in text and "§§ 48 und 49 VwVfG" in text
+    assert "§ 49a Abs. 1 VwVfG zu erstatten" in text and "§ 49a Abs. 3 VwVfG" in text
+    assert "Bewilligungszeitraum 01.12.2026 bis 20.12.2026" in text
+    # Rechtsbehelfsbelehrung: remedy, authority with address, form, time limit.
+    assert "Rechtsbehelfsbelehrung" in text
+    assert "Widerspruch" in text
+    assert "Geschäftsstelle Zukunftsraum Demografie, Musterstraße 1, 10115 Berlin" in text
+    assert "schriftlich, elektronisch oder zur Niederschrift" in text
+    assert "innerhalb eines Monats nach Bekanntgabe" in text
+    assert "Datenschutzhinweis" in text and "Art. 13 DSGVO" in text
+    # The enclosures come after the signature, one per line.
+    enclosures = text.index("Anlagen – Allgemeine Nebenbestimmungen")
+    assert enclosures > text.index("Mit freundlichen Grüßen")
+    assert "(ANBest-Gk)" in text[enclosures:] and "– Muster des Verwendungsnachweises" in text[enclosures:]

@@ -102,6 +102,7 @@ LEGAL_TEXTS = [
     ),
     (LegalTextBlock.Kind.REMEDY, "Rechtsbehelfsbelehrung", legal_defaults.REMEDY, True),
     (LegalTextBlock.Kind.DATA_PROTECTION, "Datenschutzhinweis", legal_defaults.DATA_PROTECTION, True),
+    (LegalTextBlock.Kind.ENCLOSURES, "Anlagen", legal_defaults.ENCLOSURES, True),
 ]
 
 
