@@ -293,3 +293,19 @@ def test_a_snapshot_of_schema_1_without_contact_and_account_still_renders():
     del old["contact"]
     text = pdf_text(render_notice(old))
     assert "Bearbeitet von" not in text and "IBAN" not in text
+
+
+def test_a_refund_claim_whose_rate_is_not_yet_published_says_its_interest_is_provisional():
+    data = snapshot("refund_claim")
+    data["extra"].update(
+        interest_from="2026-12-01",
+        interest_to_due="1.50",
+        interest_missing_from="2027-01-01",
+        interest_rate="6.27",
+        interest_per_day="0.05",
+    )
+    text = " ".join(pdf_text(render_notice(data)).split())
+    assert "Bei Zahlung am 31.01.2027 betragen die Zinsen 1,50 €" in text
+    assert "vorläufig: Der Basiszinssatz ab dem 01.01.2027 ist noch nicht bekannt gegeben" in text
+    assert "kommen 0,05 € an Zinsen hinzu" in text
+    assert "Verwendungszweck ZD-2026-00042" in text and "IBAN DE02120300000000202051" in text

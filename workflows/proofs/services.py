@@ -41,6 +41,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budgets.interest import claim_refund_terms
 from budgets.ledger import ledger_book
 from budgets.models import LedgerEntry, Payout, RefundClaim
 from budgets.selectors import application_paid_total
@@ -537,6 +538,9 @@ def _refund_notice_issue(claim: RefundClaim, *, clerk: AbstractUser) -> None:
     """The Rückforderungsbescheid, naming the approval notice it partly revokes."""
     application = claim.application
     approval = Notice.objects.filter(application=application, kind=Notice.Kind.APPROVAL).order_by("-issued_at").first()
+    # Interest runs from the day the claim arose (§ 49a Abs. 3 VwVfG); the notice says
+    # what it comes to if paid on the due date and what each later day adds.
+    terms = claim_refund_terms(principal=claim.amount, start=claim.arises_on, due=claim.due_on)
     notice_issue(
         application=application,
         kind=Notice.Kind.REFUND_CLAIM,
@@ -547,6 +551,10 @@ def _refund_notice_issue(claim: RefundClaim, *, clerk: AbstractUser) -> None:
             "due_date": claim.due_on,
             "interest_from": claim.arises_on,
             "approval_number": approval.number if approval else None,
+            "interest_to_due": terms.to_due.amount,
+            "interest_missing_from": terms.to_due.missing_from,
+            "interest_rate": terms.rate,
+            "interest_per_day": terms.per_day,
         },
     )
 
