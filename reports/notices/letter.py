@@ -464,7 +464,7 @@ def _draw_info_block(canvas, snapshot: dict, *, bescheid: bool) -> None:
             size -= 0.5
         canvas.setFont(FONT, size)
         canvas.setFillColor(colors.black)
-        canvas.drawString(INFO_VALUE_LEFT, baseline, _fitting(value, FONT, size, INFO_VALUE_WIDTH))
+        canvas.drawString(INFO_VALUE_LEFT, baseline, wrap(value, FONT, size, INFO_VALUE_WIDTH)[0])
 
 
 def footer_lines(sender: dict) -> list[str]:

@@ -309,3 +309,12 @@ def test_a_refund_claim_whose_rate_is_not_yet_published_says_its_interest_is_pro
     assert "vorläufig: Der Basiszinssatz ab dem 01.01.2027 ist noch nicht bekannt gegeben" in text
     assert "kommen 0,05 € an Zinsen hinzu" in text
     assert "Verwendungszweck ZD-2026-00042" in text and "IBAN DE02120300000000202051" in text
+
+
+def test_a_long_email_address_stays_inside_the_information_block():
+    email = "sabine.sachbearbeitung-vertretung@geschaeftsstelle-zukunftsraum-demografie.example"
+    data = render_notice(snapshot(contact={"name": "Sabine Sachbearbeitung", "phone": "", "email": email}))
+    pieces = [piece for piece in text_positions(data) if email.startswith(piece[0]) and piece[1] > 140]
+    assert pieces
+    for text, x, _, size in pieces:
+        assert x + pdfmetrics.stringWidth(text, "DejaVuSans", size) / 72 * 25.4 <= 190.01  # 20 mm right margin
