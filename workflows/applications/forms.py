@@ -20,7 +20,7 @@ from core.money import money
 from grants.banking import IbanDetails, iban_details
 from grants.errors import GrantsError
 from grants.models import Application, CostLine, CostType, Municipality, ProgrammeYear
-from workflows.applications.services import CostLineInput
+from workflows.applications.services import REQUIRED_ON_SUBMIT, SUBMIT_DECLARATIONS, CostLineInput, submit_missing
 from workflows.common.attachments import MAX_ATTACHMENT_BYTES
 from workflows.common.fields import (
     MAX_AMOUNT,
@@ -385,6 +385,34 @@ class ApplicationForm(forms.Form):
         """The partners when the field is valid, else ``None`` (keep the saved ones)."""
         return self.cleaned_data.get("partners") if "partners" in self.cleaned_data else None
 
+    def flag_missing_for_submit(self, *, formset: BaseCostLineFormSet) -> list[str]:
+        """Mark every field still missing for submitting at the field; return their German names.
+
+        Judged on what was typed, so that one click names every gap (a field that is
+        already marked as wrong counts as given: it carries its own message).
+        """
+        names = [*REQUIRED_ON_SUBMIT, "purpose", *SUBMIT_DECLARATIONS]
+        values = {
+            name: self.cleaned_data.get(name) for name in names if name in self.fields and name not in self.errors
+        }
+        missing = submit_missing(
+            values=values,
+            has_cost_lines=any(not row.is_blank() for row in formset.forms),
+            has_partners="partners" in self.errors or bool(self.cleaned_data.get("partners")),
+        )
+        for name in missing:
+            if name == "cost_lines":
+                formset.flag_no_line()
+            elif name in SUBMIT_DECLARATIONS:
+                self.add_error(name, _("Bitte bestätigen Sie diese Erklärung; sie ist zum Einreichen erforderlich."))
+            elif name == "partners":
+                self.add_error(
+                    name, _("Beim Zweck »Interkommunale Vernetzung« nennen Sie bitte mindestens eine Partnerkommune.")
+                )
+            else:
+                self.add_error(name, _("Bitte füllen Sie dieses Feld aus; es ist zum Einreichen erforderlich."))
+        return list(missing.values())
+
     def show_revision(self, revision: int) -> None:
         """After a partial save the page shows the typed values with the new revision."""
         data = self.data.copy()
@@ -493,6 +521,11 @@ class BaseCostLineFormSet(forms.BaseFormSet):
     def total(self) -> Decimal:
         """Sum of the lines that are complete and valid (shown while editing)."""
         return money(sum((form.amount or Decimal("0") for form in self.forms), Decimal("0")))
+
+    def flag_no_line(self) -> None:
+        """Submitting without any cost line: say so at the first line's cost type."""
+        if self.forms:
+            self.forms[0].add_error("cost_type", _("Bitte geben Sie mindestens eine Kostenposition an."))
 
     @property
     def has_line_errors(self) -> bool:

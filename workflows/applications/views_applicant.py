@@ -172,8 +172,22 @@ def _submit(request: HttpRequest, application: Application) -> HttpResponseRedir
     return redirect(_detail_url(application))
 
 
-def _not_submitted(request: HttpRequest) -> None:
-    if "submit" in request.POST:
+def _flag_for_submit(request: HttpRequest, form: ApplicationForm, formset) -> list[str]:
+    """On "Einreichen": mark every missing field at once (not only the ones the form requires)."""
+    if "submit" not in request.POST:
+        return []
+    return form.flag_missing_for_submit(formset=formset)
+
+
+def _not_submitted(request: HttpRequest, missing: list[str] | None = None) -> None:
+    if "submit" not in request.POST:
+        return
+    if missing:
+        messages.error(
+            request,
+            _("Der Antrag wurde noch nicht eingereicht. Es fehlen: %(missing)s.") % {"missing": ", ".join(missing)},
+        )
+    else:
         messages.error(request, _("Der Antrag wurde nicht eingereicht, weil Angaben fehlerhaft sind."))
 
 
@@ -206,15 +220,19 @@ def applicant_application_new(request: HttpRequest) -> HttpResponse:
     formset = _cost_formset(data=request.POST)
     form_ok, lines_ok = form.is_valid(), formset.is_valid()
     if not form.can_save():
+        _not_submitted(request, _flag_for_submit(request, form, formset))
         return _render_form(request, form=form, formset=formset)
+    # What is saved is taken before the submit check marks empty fields as missing.
+    data, lines, partners = form.draft_data(), formset.cost_lines() if lines_ok else [], form.partners_or_none()
+    missing = _flag_for_submit(request, form, formset)
     try:
         application = application_create(
             user=request.user,
             municipality=form.chosen_municipality(),
             programme_year=form.chosen_programme_year(),
-            data=form.draft_data(),
-            cost_lines=formset.cost_lines() if lines_ok else [],
-            partners=form.partners_or_none() or [],
+            data=data,
+            cost_lines=lines,
+            partners=partners or [],
             create_token=form.cleaned_data.get("form_token", ""),
         )
     except AlreadyCreated as repeated:
@@ -225,6 +243,11 @@ def applicant_application_new(request: HttpRequest) -> HttpResponse:
         form_error_add(form, error)
         return _render_form(request, form=form, formset=formset)
 
+    if form_ok and lines_ok and missing:
+        form.show_revision(application.revision)
+        messages.success(request, _("Der Entwurf wurde gespeichert."))
+        _not_submitted(request, missing)
+        return _render_form(request, form=form, formset=formset, application=application)
     if form_ok and lines_ok:
         if "submit" in request.POST:
             return _submit(request, application)
@@ -238,7 +261,7 @@ def applicant_application_new(request: HttpRequest) -> HttpResponse:
             "markierten Angaben und speichern Sie erneut."
         ),
     )
-    _not_submitted(request)
+    _not_submitted(request, missing)
     return _render_form(request, form=form, formset=formset, application=application)
 
 
@@ -263,15 +286,19 @@ def applicant_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.can_save():
         if not application_can_edit(user=request.user, application=application):
             return redirect(_detail_url(application))
+        _not_submitted(request, _flag_for_submit(request, form, formset))
         return _render_form(request, form=form, formset=formset, application=application)
+    # What is saved is taken before the submit check marks empty fields as missing.
+    data, lines, partners = form.draft_data(), formset.cost_lines_or_none(), form.partners_or_none()
+    missing = _flag_for_submit(request, form, formset)
     try:
         application = application_update(
             user=request.user,
             application_id=application.pk,
             revision=form.cleaned_data["revision"],
-            data=form.draft_data(),
-            cost_lines=formset.cost_lines_or_none(),
-            partners=form.partners_or_none(),
+            data=data,
+            cost_lines=lines,
+            partners=partners,
         )
     except WorkflowError as error:
         if error.code == "stale":
@@ -281,6 +308,11 @@ def applicant_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
         return redirect(_detail_url(application))
 
+    if form_ok and lines_ok and missing:
+        form.show_revision(application.revision)
+        messages.success(request, _("Ihre Änderungen wurden gespeichert."))
+        _not_submitted(request, missing)
+        return _render_form(request, form=form, formset=formset, application=application)
     if form_ok and lines_ok:
         if "submit" in request.POST:
             return _submit(request, application)
@@ -294,7 +326,7 @@ def applicant_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "speichern Sie erneut."
         ),
     )
-    _not_submitted(request)
+    _not_submitted(request, missing)
     return _render_form(request, form=form, formset=formset, application=application)
 
 
