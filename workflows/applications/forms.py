@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import format_day
 from core.money import money
+from core.templatetags.money import eur
 from grants.banking import IbanDetails, iban_details
 from grants.errors import GrantsError
 from grants.models import Application, CostLine, CostType, Municipality, ProgrammeYear
@@ -356,6 +357,15 @@ class ApplicationForm(forms.Form):
     def chosen_programme_year(self) -> ProgrammeYear | None:
         return self.cleaned_data.get("programme_year") or self.own_programme_year
 
+    def year_for_rules(self) -> ProgrammeYear | None:
+        """The year whose limits the page shows: the only open one, the one chosen, or the first offered."""
+        if self.own_programme_year is not None:
+            return self.own_programme_year
+        if self.is_bound and self.errors is not None and self.cleaned_data.get("programme_year"):
+            return self.cleaned_data["programme_year"]
+        field = self.fields.get("programme_year")
+        return field.queryset.first() if field is not None else None
+
     def can_save(self) -> bool:
         """Is there enough valid input to save anything (title, municipality, year, revision)?"""
         needed = [name for name in ("title", "municipality", "programme_year", "revision") if name in self.fields]
@@ -521,6 +531,25 @@ class BaseCostLineFormSet(forms.BaseFormSet):
     def total(self) -> Decimal:
         """Sum of the lines that are complete and valid (shown while editing)."""
         return money(sum((form.amount or Decimal("0") for form in self.forms), Decimal("0")))
+
+    def show_max_day_rate(self, programme_year: ProgrammeYear) -> None:
+        """Name the year's maximum day rate beside every day-rate field."""
+        text = _("Höchstens %(max)s (Programmjahr %(year)s).") % {
+            "max": eur(programme_year.max_day_rate),
+            "year": programme_year.year,
+        }
+        for form in self.forms:
+            form.fields["day_rate"].help_text = text
+
+    def day_rates_above(self, limit: Decimal) -> list[tuple[int, Decimal]]:
+        """(line number, day rate) of each line whose day rate exceeds ``limit``: saved or typed."""
+        found = []
+        for number, form in enumerate(self.forms, start=1):
+            values = form.cleaned_data if form.is_bound and form.errors is not None else form.initial
+            rate = values.get("day_rate")
+            if rate not in (None, "") and Decimal(rate) > limit:
+                found.append((number, Decimal(rate)))
+        return found
 
     def flag_no_line(self) -> None:
         """Submitting without any cost line: say so at the first line's cost type."""

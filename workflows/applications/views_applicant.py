@@ -128,11 +128,19 @@ def _render_form(
     application: Application | None = None,
     attachment_form: AttachmentForm | None = None,
 ):
+    programme_year = application.programme_year if application else form.year_for_rules()
+    day_rate_warnings = []
+    if programme_year is not None:
+        formset.show_max_day_rate(programme_year)
+        day_rate_warnings = formset.day_rates_above(programme_year.max_day_rate)
     context = {
         "form": form,
         "formset": formset,
+        "max_day_rate": programme_year.max_day_rate if programme_year else None,
+        "day_rate_warnings": day_rate_warnings,
         "application": application,
         "programme_year": application.programme_year if application else form.own_programme_year,
+        "rules_year": programme_year,
         "show_year_choice": application is None and "programme_year" in form.fields,
         "year_notice": _year_notice(application) if application else None,
         "municipality": application.municipality if application else form.own_municipality,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from grants.models import Application
 from tests.clock import DEADLINE_DAY
-from tests.workflows.applications.test_applicant_flow import post_data
+from tests.workflows.applications.test_applicant_flow import cost_type, post_data
 
 pytestmark = pytest.mark.now(DEADLINE_DAY)
 NEW = "applicant_application_new"
@@ -18,6 +21,11 @@ DECLARATION_MESSAGE = "Bitte bestätigen Sie diese Erklärung; sie ist zum Einre
 @pytest.fixture
 def browser(client_for, applicant, gardelegen, programme_year, active_members):
     return client_for(applicant)
+
+
+def page_text(response) -> str:
+    """What a reader sees: the page without tags, spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())).replace("\xa0", " ")
 
 
 def empty_post(**fields) -> dict:
@@ -88,3 +96,41 @@ def test_edit_submit_marks_a_cleared_field_and_keeps_the_rest(browser):
 def test_a_complete_form_still_submits(browser):
     browser.post(reverse(NEW), post_data(submit="1"))
     assert Application.objects.get().status == Application.Status.IN_REVIEW
+
+
+# --- the day rate -----------------------------------------------------------------------------
+
+
+def moderation_line(day_rate: str) -> dict:
+    return {"cost_type": cost_type("moderation"), "description": "Moderation", "days": "3", "day_rate": day_rate}
+
+
+def test_the_years_maximum_day_rate_stands_beside_the_field(browser, programme_year):
+    content = page_text(browser.get(reverse(NEW)))
+    assert programme_year.max_day_rate == Decimal("850.00")
+    assert "Höchstens 850,00 € (Programmjahr 2026)." in content
+    assert "Tagessatz über dem Höchstsatz" not in content
+
+
+def test_a_day_rate_above_the_maximum_is_warned_about_but_saved(browser):
+    response = browser.post(reverse(NEW), post_data(lines=[moderation_line("1.800,00")]), follow=True)
+    text = page_text(response)
+    application = Application.objects.get()
+    # A warning, not a refusal: the line is saved, as the eligibility rule will judge it.
+    assert application.cost_lines.get().day_rate == Decimal("1800.00")
+    assert "Tagessatz über dem Höchstsatz" in text
+    assert "Position 1: Tagessatz 1.800,00 € liegt über dem Höchstsatz von 850,00 €." in text
+    assert "nur mit schriftlicher Begründung" in text
+
+
+def test_a_day_rate_at_the_maximum_is_not_warned_about(browser):
+    response = browser.post(reverse(NEW), post_data(lines=[moderation_line("850,00")]), follow=True)
+    assert "Tagessatz über dem Höchstsatz" not in page_text(response)
+
+
+def test_a_typed_day_rate_is_warned_about_even_when_the_line_is_incomplete(browser):
+    line = {**moderation_line("900"), "description": ""}
+    response = browser.post(reverse(NEW), post_data(lines=[line]))
+    text = page_text(response)
+    assert "Bitte beschreiben Sie die Position kurz." in text
+    assert "Position 1: Tagessatz 900,00 € liegt über dem Höchstsatz von 850,00 €." in text
