@@ -366,6 +366,20 @@ class ApplicationForm(forms.Form):
         field = self.fields.get("programme_year")
         return field.queryset.first() if field is not None else None
 
+    def municipality_shown(self) -> Municipality | None:
+        """The municipality the page speaks about: the only one, or the one chosen."""
+        if self.own_municipality is not None:
+            return self.own_municipality
+        if self.is_bound and self.errors is not None:
+            return self.cleaned_data.get("municipality")
+        return None
+
+    def period_start_shown(self):
+        """The start as typed (when valid) or as saved."""
+        if self.is_bound:
+            return self.cleaned_data.get("period_start") if self.errors is not None else None
+        return self.initial.get("period_start")
+
     def can_save(self) -> bool:
         """Is there enough valid input to save anything (title, municipality, year, revision)?"""
         needed = [name for name in ("title", "municipality", "programme_year", "revision") if name in self.fields]

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budgets.selectors import municipality_year_room
 from core.dates import format_day
 from grants.banking import IbanDetails
 from grants.models import Affiliation, Application, Attachment, ProofOfUse
@@ -133,7 +134,19 @@ def _render_form(
     if programme_year is not None:
         formset.show_max_day_rate(programme_year)
         day_rate_warnings = formset.day_rates_above(programme_year.max_day_rate)
+    municipality = application.municipality if application else form.municipality_shown()
+    start = form.period_start_shown()
+    year_room = None
+    if programme_year and municipality:
+        year_room = municipality_year_room(
+            programme_year=programme_year, municipality=municipality, exclude=application
+        )
     context = {
+        "year_room": year_room,
+        "room_municipality": municipality,
+        "start_in_past": start
+        if start and start < timezone.localdate() and not (application and application.early_start_allowed)
+        else None,
         "form": form,
         "formset": formset,
         "max_day_rate": programme_year.max_day_rate if programme_year else None,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from budgets.selectors import municipality_remaining_cap, municipality_year_room
+from core.money import format_eur
 from grants.models import Application
+from tests import factories
 from tests.clock import DEADLINE_DAY
 from tests.workflows.applications.test_applicant_flow import cost_type, post_data
 
@@ -26,6 +30,10 @@ def browser(client_for, applicant, gardelegen, programme_year, active_members):
 def page_text(response) -> str:
     """What a reader sees: the page without tags, spaces collapsed."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())).replace("\xa0", " ")
+
+
+def euro(amount: Decimal) -> str:
+    return format_eur(amount).replace("\xa0", " ")
 
 
 def empty_post(**fields) -> dict:
@@ -134,3 +142,43 @@ def test_a_typed_day_rate_is_warned_about_even_when_the_line_is_incomplete(brows
     text = page_text(response)
     assert "Bitte beschreiben Sie die Position kurz." in text
     assert "Position 1: Tagessatz 900,00 € liegt über dem Höchstsatz von 850,00 €." in text
+
+
+# --- what is still free, a start in the past ---------------------------------------------------
+
+
+def test_the_form_shows_what_is_still_free_by_the_ledger(browser, approved, applicant, gardelegen, programme_year):
+    factories.in_review(
+        applicant=applicant, municipality=gardelegen, programme_year=programme_year, requested_amount=Decimal("1000.00")
+    )
+    room = municipality_year_room(programme_year=programme_year, municipality=gardelegen)
+    remaining = municipality_remaining_cap(programme_year=programme_year, municipality=gardelegen)
+    assert room.committed == approved.approved_amount
+    assert room.pending == Decimal("1000.00")
+    assert room.free == remaining - Decimal("1000.00")
+    text = page_text(browser.get(reverse(NEW)))
+    assert f"Noch frei für {gardelegen.name} im Programmjahr 2026: {euro(room.free)}" in text
+    assert f"davon bewilligt {euro(approved.approved_amount)}" in text
+    assert "in anderen offenen Anträgen beantragt 1.000,00 €" in text
+
+
+def test_an_application_in_question_does_not_count_against_itself(browser, applicant, gardelegen, programme_year):
+    application = factories.in_review(
+        applicant=applicant, municipality=gardelegen, programme_year=programme_year, requested_amount=Decimal("1000.00")
+    )
+    room = municipality_year_room(programme_year=programme_year, municipality=gardelegen, exclude=application)
+    assert room.pending == Decimal("0.00")
+    assert room.free == programme_year.cap_per_municipality
+
+
+def test_a_start_in_the_past_is_warned_about(browser):
+    response = browser.post(reverse(NEW), post_data(period_start="01.09.2026", period_end="20.12.2026"), follow=True)
+    text = page_text(response)
+    assert Application.objects.get().period_start == datetime.date(2026, 9, 1)
+    assert "Beginn in der Vergangenheit" in text
+    assert "Der Beginn am 01.09.2026 liegt in der Vergangenheit." in text
+
+
+def test_a_start_from_today_is_not_warned_about(browser):
+    response = browser.post(reverse(NEW), post_data(period_start="30.09.2026"), follow=True)
+    assert "Beginn in der Vergangenheit" not in page_text(response)
