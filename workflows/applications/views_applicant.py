@@ -151,6 +151,7 @@ def _render_form(
         "formset": formset,
         "max_day_rate": programme_year.max_day_rate if programme_year else None,
         "day_rate_warnings": day_rate_warnings,
+        "day_rate_lines": [number for number, _rate in day_rate_warnings],
         "application": application,
         "programme_year": application.programme_year if application else form.own_programme_year,
         "rules_year": programme_year,

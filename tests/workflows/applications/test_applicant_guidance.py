@@ -182,3 +182,29 @@ def test_a_start_in_the_past_is_warned_about(browser):
 def test_a_start_from_today_is_not_warned_about(browser):
     response = browser.post(reverse(NEW), post_data(period_start="30.09.2026"), follow=True)
     assert "Beginn in der Vergangenheit" not in page_text(response)
+
+
+# --- totals while typing (the script) and without it (the server) ------------------------------
+
+
+def test_the_form_loads_the_totals_script_and_has_the_hooks(browser):
+    content = browser.get(reverse(NEW)).content.decode()
+    assert '<script src="/static/js/cost-plan-totals.js" defer></script>' in content
+    assert 'data-max-day-rate="850.00"' in content
+    assert content.count("data-cost-line-amount") == 3
+    # The note beside a line is there for the script, hidden until a rate exceeds the maximum.
+    assert content.count("data-day-rate-note hidden") == 3
+
+
+def test_without_javascript_the_server_computes_amounts_and_total(browser):
+    lines = [
+        moderation_line("1.800,00"),
+        {"cost_type": cost_type("travel"), "description": "Fahrtkosten", "flat_amount": "120,5"},
+    ]
+    response = browser.post(reverse(NEW), post_data(lines=lines, title=""))
+    text = page_text(response)
+    assert "5.400,00 € " in text
+    assert "Summe des Kostenplans: 5.520,50 €" in text
+    content = response.content.decode()
+    assert content.count("data-day-rate-note hidden") == 3  # of 4 lines: the first one is shown
+    assert "Dieser Tagessatz liegt über dem Höchstsatz von 850,00" in text
