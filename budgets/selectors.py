@@ -50,6 +50,47 @@ def municipality_remaining_cap(*, programme_year: ProgrammeYear, municipality: M
     )
 
 
+# Submitted and not yet decided: what may still be approved against the cap.
+PENDING_STATUSES = (
+    Application.Status.SUBMITTED,
+    Application.Status.IN_REVIEW,
+    Application.Status.INFO_REQUESTED,
+    Application.Status.RECOMMENDED,
+)
+
+
+@dataclass(frozen=True)
+class YearRoom:
+    """A municipality's room in one year: cap, committed (ledger), requested in open applications, free."""
+
+    cap: Decimal
+    committed: Decimal
+    pending: Decimal
+
+    @property
+    def free(self) -> Decimal:
+        return money(self.cap - self.committed - self.pending)
+
+
+def municipality_year_room(
+    *, programme_year: ProgrammeYear, municipality: Municipality, exclude: Application | None = None
+) -> YearRoom:
+    """What is still free for the municipality this year: the remaining cap minus open requests.
+
+    ``exclude`` leaves out the application being edited, so that it does not count against itself.
+    """
+    pending = Application.objects.filter(
+        programme_year=programme_year, municipality=municipality, status__in=PENDING_STATUSES
+    )
+    if exclude is not None:
+        pending = pending.exclude(pk=exclude.pk)
+    return YearRoom(
+        cap=money(programme_year.cap_per_municipality),
+        committed=municipality_committed(programme_year=programme_year, municipality=municipality),
+        pending=money(pending.aggregate(total=Coalesce(Sum("requested_amount"), _ZERO))["total"]),
+    )
+
+
 def _totals(programme_year: ProgrammeYear) -> dict:
     # Read afresh: the object in hand may predate bookings of this transaction (or another's).
     return ProgrammeYear.objects.filter(pk=programme_year.pk).values(

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import format_day
 from core.money import money
+from core.templatetags.money import eur
 from grants.banking import IbanDetails, iban_details
 from grants.errors import GrantsError
 from grants.models import Application, CostLine, CostType, Municipality, ProgrammeYear
-from workflows.applications.services import CostLineInput
+from workflows.applications.services import REQUIRED_ON_SUBMIT, SUBMIT_DECLARATIONS, CostLineInput, submit_missing
 from workflows.common.attachments import MAX_ATTACHMENT_BYTES
 from workflows.common.fields import (
     MAX_AMOUNT,
@@ -356,6 +357,29 @@ class ApplicationForm(forms.Form):
     def chosen_programme_year(self) -> ProgrammeYear | None:
         return self.cleaned_data.get("programme_year") or self.own_programme_year
 
+    def year_for_rules(self) -> ProgrammeYear | None:
+        """The year whose limits the page shows: the only open one, the one chosen, or the first offered."""
+        if self.own_programme_year is not None:
+            return self.own_programme_year
+        if self.is_bound and self.errors is not None and self.cleaned_data.get("programme_year"):
+            return self.cleaned_data["programme_year"]
+        field = self.fields.get("programme_year")
+        return field.queryset.first() if field is not None else None
+
+    def municipality_shown(self) -> Municipality | None:
+        """The municipality the page speaks about: the only one, or the one chosen."""
+        if self.own_municipality is not None:
+            return self.own_municipality
+        if self.is_bound and self.errors is not None:
+            return self.cleaned_data.get("municipality")
+        return None
+
+    def period_start_shown(self):
+        """The start as typed (when valid) or as saved."""
+        if self.is_bound:
+            return self.cleaned_data.get("period_start") if self.errors is not None else None
+        return self.initial.get("period_start")
+
     def can_save(self) -> bool:
         """Is there enough valid input to save anything (title, municipality, year, revision)?"""
         needed = [name for name in ("title", "municipality", "programme_year", "revision") if name in self.fields]
@@ -384,6 +408,34 @@ class ApplicationForm(forms.Form):
     def partners_or_none(self) -> list[Municipality] | None:
         """The partners when the field is valid, else ``None`` (keep the saved ones)."""
         return self.cleaned_data.get("partners") if "partners" in self.cleaned_data else None
+
+    def flag_missing_for_submit(self, *, formset: BaseCostLineFormSet) -> list[str]:
+        """Mark every field still missing for submitting at the field; return their German names.
+
+        Judged on what was typed, so that one click names every gap (a field that is
+        already marked as wrong counts as given: it carries its own message).
+        """
+        names = [*REQUIRED_ON_SUBMIT, "purpose", *SUBMIT_DECLARATIONS]
+        values = {
+            name: self.cleaned_data.get(name) for name in names if name in self.fields and name not in self.errors
+        }
+        missing = submit_missing(
+            values=values,
+            has_cost_lines=any(not row.is_blank() for row in formset.forms),
+            has_partners="partners" in self.errors or bool(self.cleaned_data.get("partners")),
+        )
+        for name in missing:
+            if name == "cost_lines":
+                formset.flag_no_line()
+            elif name in SUBMIT_DECLARATIONS:
+                self.add_error(name, _("Bitte bestätigen Sie diese Erklärung; sie ist zum Einreichen erforderlich."))
+            elif name == "partners":
+                self.add_error(
+                    name, _("Beim Zweck »Interkommunale Vernetzung« nennen Sie bitte mindestens eine Partnerkommune.")
+                )
+            else:
+                self.add_error(name, _("Bitte füllen Sie dieses Feld aus; es ist zum Einreichen erforderlich."))
+        return list(missing.values())
 
     def show_revision(self, revision: int) -> None:
         """After a partial save the page shows the typed values with the new revision."""
@@ -493,6 +545,30 @@ class BaseCostLineFormSet(forms.BaseFormSet):
     def total(self) -> Decimal:
         """Sum of the lines that are complete and valid (shown while editing)."""
         return money(sum((form.amount or Decimal("0") for form in self.forms), Decimal("0")))
+
+    def show_max_day_rate(self, programme_year: ProgrammeYear) -> None:
+        """Name the year's maximum day rate beside every day-rate field."""
+        text = _("Höchstens %(max)s (Programmjahr %(year)s).") % {
+            "max": eur(programme_year.max_day_rate),
+            "year": programme_year.year,
+        }
+        for form in self.forms:
+            form.fields["day_rate"].help_text = text
+
+    def day_rates_above(self, limit: Decimal) -> list[tuple[int, Decimal]]:
+        """(line number, day rate) of each line whose day rate exceeds ``limit``: saved or typed."""
+        found = []
+        for number, form in enumerate(self.forms, start=1):
+            values = form.cleaned_data if form.is_bound and form.errors is not None else form.initial
+            rate = values.get("day_rate")
+            if rate not in (None, "") and Decimal(rate) > limit:
+                found.append((number, Decimal(rate)))
+        return found
+
+    def flag_no_line(self) -> None:
+        """Submitting without any cost line: say so at the first line's cost type."""
+        if self.forms:
+            self.forms[0].add_error("cost_type", _("Bitte geben Sie mindestens eine Kostenposition an."))
 
     @property
     def has_line_errors(self) -> bool:

@@ -10,6 +10,7 @@ Lock order, to rule out deadlocks: programme year, then application.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -291,18 +292,41 @@ REQUIRED_ON_SUBMIT = {
 }
 
 
+SUBMIT_DECLARATIONS = {
+    "declaration_no_early_start": _("Erklärung: kein Beginn vor Bewilligung"),
+    "declaration_no_double_funding": _("Erklärung: keine Doppelförderung"),
+}
+
+
+def submit_missing(*, values: Mapping[str, object], has_cost_lines: bool, has_partners: bool) -> dict[str, str]:
+    """What is still missing before submitting, field name -> German name, in the form's order.
+
+    ``values`` holds the application's fields (saved or typed); a name absent from it counts
+    as given. Every gap is reported, not the first: the applicant fixes them all at once.
+    """
+    missing = {
+        name: str(label) for name, label in REQUIRED_ON_SUBMIT.items() if name in values and values[name] in (None, "")
+    }
+    if values.get("purpose") == Application.Purpose.NETWORKING and not has_partners:
+        missing["partners"] = _("Partnerkommunen")
+    if not has_cost_lines:
+        missing["cost_lines"] = _("Kostenplan (mindestens eine Position)")
+    missing.update(
+        {name: str(label) for name, label in SUBMIT_DECLARATIONS.items() if name in values and not values[name]}
+    )
+    return missing
+
+
 def application_missing_fields(application: Application) -> list[str]:
     """German names of what an applicant still has to fill in before submitting."""
-    missing = [str(label) for name, label in REQUIRED_ON_SUBMIT.items() if getattr(application, name) in (None, "")]
-    if not application.cost_lines.exists():
-        missing.append(_("Kostenplan (mindestens eine Position)"))
-    if application.purpose == Application.Purpose.NETWORKING and not application.partner_municipalities.exists():
-        missing.append(_("Partnerkommunen"))
-    if not application.declaration_no_early_start:
-        missing.append(_("Erklärung: kein Beginn vor Bewilligung"))
-    if not application.declaration_no_double_funding:
-        missing.append(_("Erklärung: keine Doppelförderung"))
-    return missing
+    names = [*REQUIRED_ON_SUBMIT, "purpose", *SUBMIT_DECLARATIONS]
+    return list(
+        submit_missing(
+            values={name: getattr(application, name) for name in names},
+            has_cost_lines=application.cost_lines.exists(),
+            has_partners=application.partner_municipalities.exists(),
+        ).values()
+    )
 
 
 # --- applicant actions ------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budgets.selectors import municipality_year_room
 from core.dates import format_day
 from grants.banking import IbanDetails
 from grants.models import Affiliation, Application, Attachment, ProofOfUse
@@ -128,11 +129,32 @@ def _render_form(
     application: Application | None = None,
     attachment_form: AttachmentForm | None = None,
 ):
+    programme_year = application.programme_year if application else form.year_for_rules()
+    day_rate_warnings = []
+    if programme_year is not None:
+        formset.show_max_day_rate(programme_year)
+        day_rate_warnings = formset.day_rates_above(programme_year.max_day_rate)
+    municipality = application.municipality if application else form.municipality_shown()
+    start = form.period_start_shown()
+    year_room = None
+    if programme_year and municipality:
+        year_room = municipality_year_room(
+            programme_year=programme_year, municipality=municipality, exclude=application
+        )
     context = {
+        "year_room": year_room,
+        "room_municipality": municipality,
+        "start_in_past": start
+        if start and start < timezone.localdate() and not (application and application.early_start_allowed)
+        else None,
         "form": form,
         "formset": formset,
+        "max_day_rate": programme_year.max_day_rate if programme_year else None,
+        "day_rate_warnings": day_rate_warnings,
+        "day_rate_lines": [number for number, _rate in day_rate_warnings],
         "application": application,
         "programme_year": application.programme_year if application else form.own_programme_year,
+        "rules_year": programme_year,
         "show_year_choice": application is None and "programme_year" in form.fields,
         "year_notice": _year_notice(application) if application else None,
         "municipality": application.municipality if application else form.own_municipality,
@@ -172,8 +194,22 @@ def _submit(request: HttpRequest, application: Application) -> HttpResponseRedir
     return redirect(_detail_url(application))
 
 
-def _not_submitted(request: HttpRequest) -> None:
-    if "submit" in request.POST:
+def _flag_for_submit(request: HttpRequest, form: ApplicationForm, formset) -> list[str]:
+    """On "Einreichen": mark every missing field at once (not only the ones the form requires)."""
+    if "submit" not in request.POST:
+        return []
+    return form.flag_missing_for_submit(formset=formset)
+
+
+def _not_submitted(request: HttpRequest, missing: list[str] | None = None) -> None:
+    if "submit" not in request.POST:
+        return
+    if missing:
+        messages.error(
+            request,
+            _("Der Antrag wurde noch nicht eingereicht. Es fehlen: %(missing)s.") % {"missing": ", ".join(missing)},
+        )
+    else:
         messages.error(request, _("Der Antrag wurde nicht eingereicht, weil Angaben fehlerhaft sind."))
 
 
@@ -206,15 +242,19 @@ def applicant_application_new(request: HttpRequest) -> HttpResponse:
     formset = _cost_formset(data=request.POST)
     form_ok, lines_ok = form.is_valid(), formset.is_valid()
     if not form.can_save():
+        _not_submitted(request, _flag_for_submit(request, form, formset))
         return _render_form(request, form=form, formset=formset)
+    # What is saved is taken before the submit check marks empty fields as missing.
+    data, lines, partners = form.draft_data(), formset.cost_lines() if lines_ok else [], form.partners_or_none()
+    missing = _flag_for_submit(request, form, formset)
     try:
         application = application_create(
             user=request.user,
             municipality=form.chosen_municipality(),
             programme_year=form.chosen_programme_year(),
-            data=form.draft_data(),
-            cost_lines=formset.cost_lines() if lines_ok else [],
-            partners=form.partners_or_none() or [],
+            data=data,
+            cost_lines=lines,
+            partners=partners or [],
             create_token=form.cleaned_data.get("form_token", ""),
         )
     except AlreadyCreated as repeated:
@@ -225,6 +265,11 @@ def applicant_application_new(request: HttpRequest) -> HttpResponse:
         form_error_add(form, error)
         return _render_form(request, form=form, formset=formset)
 
+    if form_ok and lines_ok and missing:
+        form.show_revision(application.revision)
+        messages.success(request, _("Der Entwurf wurde gespeichert."))
+        _not_submitted(request, missing)
+        return _render_form(request, form=form, formset=formset, application=application)
     if form_ok and lines_ok:
         if "submit" in request.POST:
             return _submit(request, application)
@@ -238,7 +283,7 @@ def applicant_application_new(request: HttpRequest) -> HttpResponse:
             "markierten Angaben und speichern Sie erneut."
         ),
     )
-    _not_submitted(request)
+    _not_submitted(request, missing)
     return _render_form(request, form=form, formset=formset, application=application)
 
 
@@ -263,15 +308,19 @@ def applicant_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.can_save():
         if not application_can_edit(user=request.user, application=application):
             return redirect(_detail_url(application))
+        _not_submitted(request, _flag_for_submit(request, form, formset))
         return _render_form(request, form=form, formset=formset, application=application)
+    # What is saved is taken before the submit check marks empty fields as missing.
+    data, lines, partners = form.draft_data(), formset.cost_lines_or_none(), form.partners_or_none()
+    missing = _flag_for_submit(request, form, formset)
     try:
         application = application_update(
             user=request.user,
             application_id=application.pk,
             revision=form.cleaned_data["revision"],
-            data=form.draft_data(),
-            cost_lines=formset.cost_lines_or_none(),
-            partners=form.partners_or_none(),
+            data=data,
+            cost_lines=lines,
+            partners=partners,
         )
     except WorkflowError as error:
         if error.code == "stale":
@@ -281,6 +330,11 @@ def applicant_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
         return redirect(_detail_url(application))
 
+    if form_ok and lines_ok and missing:
+        form.show_revision(application.revision)
+        messages.success(request, _("Ihre Änderungen wurden gespeichert."))
+        _not_submitted(request, missing)
+        return _render_form(request, form=form, formset=formset, application=application)
     if form_ok and lines_ok:
         if "submit" in request.POST:
             return _submit(request, application)
@@ -294,7 +348,7 @@ def applicant_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "speichern Sie erneut."
         ),
     )
-    _not_submitted(request)
+    _not_submitted(request, missing)
     return _render_form(request, form=form, formset=formset, application=application)
 
 
