@@ -38,6 +38,7 @@ from schwifty.exceptions import SchwiftyException
 
 from budgets.models import InvoiceFile, Payout, PayoutInvoice
 from budgets.selectors import application_payout_remaining, measure_start_date
+from budgets.sepa import sepa_has_latin
 from core.money import ZERO, format_eur, money
 from grants.banking import iban_details, iban_normalise
 from grants.errors import GrantsError
@@ -152,8 +153,14 @@ def _clean_address(address: PayeeAddress) -> PayeeAddress:
     country = (address.country or "").strip().upper()
     if len(country) != 2 or not country.isascii() or not country.isalpha():
         raise WorkflowError(_("Bitte geben Sie das Land als ISO-Kürzel an (z. B. DE)."), code="address")
+    town = clean_line(address.town, label=_("den Ort"), max_length=35)
+    if not sepa_has_latin(town, 35):
+        raise WorkflowError(
+            _("Bitte geben Sie den Ort in lateinischen Buchstaben an: Die Überweisung (SEPA) kennt nur diese."),
+            code="address",
+        )
     return PayeeAddress(
-        town=clean_line(address.town, label=_("den Ort"), max_length=35),
+        town=town,
         postcode=clean_line(address.postcode, label=_("die Postleitzahl"), max_length=16, required=False),
         street=clean_line(address.street, label=_("die Straße"), max_length=70, required=False),
         building_number=clean_line(address.building_number, label=_("die Hausnummer"), max_length=16, required=False),
