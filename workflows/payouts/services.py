@@ -37,7 +37,7 @@ from schwifty import BIC
 from schwifty.exceptions import SchwiftyException
 
 from budgets.models import InvoiceFile, Payout, PayoutInvoice
-from budgets.selectors import application_payout_remaining, measure_start_date
+from budgets.selectors import application_payout_remaining, measure_start_date, payout_date_warnings
 from budgets.sepa import sepa_has_latin
 from core.money import ZERO, format_eur, money
 from grants.banking import iban_details, iban_normalise
@@ -545,6 +545,10 @@ def payout_check(*, clerk: AbstractUser, payout_id: int, amount: Decimal | None 
             comment = _("Gekürzt auf %(amount)s") % {"amount": format_eur(amount)}
         else:
             comment = _("Anerkannt: %(amount)s") % {"amount": format_eur(amount)}
+        # The check record keeps what the clerk was warned of about the invoice dates.
+        warned = payout_date_warnings(payout=payout)
+        if warned:
+            comment = f"{comment} – {_('Hinweis bei der Prüfung:')} {' '.join(warned)}"
         audit_payout(
             payout=payout,
             action="budgets.payout.checked",
