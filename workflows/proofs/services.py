@@ -65,7 +65,7 @@ from workflows.common.notifications import notify_applicant
 from workflows.common.permissions import applicant_can_act
 from workflows.common.staff_notifications import holder_or_role, staff_notify
 from workflows.proofs.permissions import proof_can_decide, proof_can_edit, proof_can_start_review
-from workflows.proofs.selectors import WITH_PROOF, ProofFigures, proof_figures
+from workflows.proofs.selectors import WITH_PROOF, ProofFigures, proof_date_warnings, proof_figures
 
 S = Application.Status
 PS = ProofOfUse.Status
@@ -472,6 +472,10 @@ def proof_accept(
         }
         if released:
             comment += "; " + _("freigegeben: %(amount)s") % {"amount": format_eur(released)}
+        # The decision record keeps what the clerk was warned of about the expense dates.
+        warned = proof_date_warnings(proof=proof)
+        if warned:
+            comment += " – " + _("Hinweis bei der Prüfung:") + " " + " ".join(warned)
         audit_proof(
             proof=proof,
             action="grants.proof_of_use.accepted",
