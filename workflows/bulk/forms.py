@@ -60,6 +60,8 @@ class BulkForm(forms.Form):
         error_messages={
             "required": _("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu."),
             "invalid": _("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu."),
+            # A forged token is a broken form like any other, whatever character broke it.
+            "null_characters_not_allowed": _("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu."),
         },
     )
     # The label of the empty selection comes from the subclass.

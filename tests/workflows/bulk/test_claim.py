@@ -217,7 +217,7 @@ def test_the_result_of_another_session_does_not_exist(client_for, clerk, approve
     assert other.get(reverse("bulk_result", kwargs={"token": TOKEN})).status_code == 404
 
 
-@pytest.mark.parametrize("token", ["x" * 15, "x" * 65, "x" * 16 + "\n", "x" * 16 + "/"])
+@pytest.mark.parametrize("token", ["x" * 15, "x" * 65, "x" * 16 + "\n", "x" * 16 + "/", "\x00"])
 def test_a_token_of_the_wrong_shape_is_refused_and_changes_nothing(client_for, clerk, files, token):
     task = open_task_for(application=files["first"])
     response = client_for(clerk).post(reverse("office_queue_claim"), {"token": token, "ausgewaehlt": [task.pk]})
