@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from budgets.selectors import municipality_remaining_cap, programme_available
 from grants.addresses import address_missing, address_of
 from grants.eligibility import NOT_OVERRIDABLE, RULE_LABELS
 from grants.models import Application, StructuralStatus
@@ -431,6 +432,11 @@ def _decision_response(request: HttpRequest, application: Application, task, *, 
         is_recommender=application.recommended_by_id == request.user.pk,
         can_decide=can_decide,
         recommended_approval=application.recommendation == Application.Recommendation.APPROVE,
+        # The hard limits the approval is checked against, shown before the approver decides.
+        remaining_cap=municipality_remaining_cap(
+            programme_year=application.programme_year, municipality=application.municipality
+        ),
+        budget_available=programme_available(programme_year=application.programme_year),
     )
     return render(request, "workflows/office_decision.html", context)
 

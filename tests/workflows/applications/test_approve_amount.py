@@ -115,6 +115,10 @@ def test_page_offers_the_recommended_amount(setting, clerk, approver, client_for
     content = client_for(approver).get(decision_url(application)).content.decode()
     assert 'name="approve-amount"' in content
     assert 'value="2.500,00"' in content
+    # The hard limits, before deciding: the whole cap is free, the whole budget available.
+    assert "Noch frei für die Kommune in diesem Jahr" in content
+    assert "5.000,00\u00a0€" in content
+    assert "250.000,00\u00a0€" in content
 
 
 def _over_the_cap(setting, clerk, approver) -> Application:
