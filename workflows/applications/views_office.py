@@ -354,9 +354,16 @@ def _review_response(request: HttpRequest, application: Application, task, *, bo
     context = _common_context(application)
     context.update(_task_context(request, application, task, ApplicationFlow.review, permission))
     forms = _review_forms(application, context["results"])
+    # A refused override of a rule that offers none (a hard limit, or no longer failed)
+    # says why above the page instead of showing a form that can never succeed.
+    stray = []
     for key, form in (bound or {}).items():
         if key.startswith("override-"):
-            forms["overrides"][int(key.removeprefix("override-"))] = form
+            result_id = int(key.removeprefix("override-"))
+            if result_id in forms["overrides"]:
+                forms["overrides"][result_id] = form
+            else:
+                stray.append(form)
         else:
             forms[key] = form
     for row in context["results"]:
@@ -366,7 +373,7 @@ def _review_response(request: HttpRequest, application: Application, task, *, bo
     context.update(
         page_url=reverse("office_review", kwargs={"pk": application.pk}),
         any_errors=any(form.errors for form in (bound or {}).values()),
-        refused_forms=[] if can_review else [form for form in (bound or {}).values() if form.errors],
+        refused_forms=stray if can_review else [form for form in (bound or {}).values() if form.errors],
         cost_lines=application.cost_lines.select_related("cost_type"),
         attachments=application.attachments.all(),
         partners=application.partner_municipalities.order_by("name"),
