@@ -13,7 +13,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.services import account_email_trust
+from budgets.selectors import municipality_remaining_cap
 from core.dates import end_of_day
+from core.money import ZERO
 from grants.eligibility import NOT_OVERRIDABLE
 from grants.models import Application, CostType, ProgrammeYear
 from grants.roles import Role
@@ -123,6 +125,11 @@ def recommended(*, applicant, municipality, programme_year, clerk, amount=None, 
     application = in_review(
         applicant=applicant, municipality=municipality, programme_year=programme_year, clerk=clerk, **overrides
     )
+    if amount is None:
+        # The cap is a hard limit: a municipality with approvals already gets what is still free.
+        remaining = municipality_remaining_cap(programme_year=programme_year, municipality=municipality)
+        if ZERO < remaining < (application.requested_amount or ZERO):
+            amount = remaining
     return services.application_recommend(
         clerk=clerk,
         application_id=application.pk,

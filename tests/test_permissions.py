@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -128,8 +127,7 @@ def build_world(*, applicant, gardelegen, programme_year, clerk, approver, contr
     export = report_export_run(export_id=export.pk)
     assert export.status == ReportExport.Status.DONE
 
-    # What is still free under the cap after the approval above (2,550 of 5,000 EUR).
-    recommended = factories.recommended(**common, clerk=clerk, title="Empfohlenes Vorhaben", amount=Decimal("2000.00"))
+    recommended = factories.recommended(**common, clerk=clerk, title="Empfohlenes Vorhaben")
     in_review = factories.in_review(**common, title="Vorhaben in Prüfung")
     draft = factories.draft(**common, title="Entwurf")
     return World(

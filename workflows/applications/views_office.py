@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from budgets.selectors import municipality_remaining_cap, programme_available
 from grants.addresses import address_missing, address_of
 from grants.eligibility import NOT_OVERRIDABLE, RULE_LABELS
 from grants.models import Application, StructuralStatus
@@ -353,9 +354,16 @@ def _review_response(request: HttpRequest, application: Application, task, *, bo
     context = _common_context(application)
     context.update(_task_context(request, application, task, ApplicationFlow.review, permission))
     forms = _review_forms(application, context["results"])
+    # A refused override of a rule that offers none (a hard limit, or no longer failed)
+    # says why above the page instead of showing a form that can never succeed.
+    stray = []
     for key, form in (bound or {}).items():
         if key.startswith("override-"):
-            forms["overrides"][int(key.removeprefix("override-"))] = form
+            result_id = int(key.removeprefix("override-"))
+            if result_id in forms["overrides"]:
+                forms["overrides"][result_id] = form
+            else:
+                stray.append(form)
         else:
             forms[key] = form
     for row in context["results"]:
@@ -365,7 +373,7 @@ def _review_response(request: HttpRequest, application: Application, task, *, bo
     context.update(
         page_url=reverse("office_review", kwargs={"pk": application.pk}),
         any_errors=any(form.errors for form in (bound or {}).values()),
-        refused_forms=[] if can_review else [form for form in (bound or {}).values() if form.errors],
+        refused_forms=stray if can_review else [form for form in (bound or {}).values() if form.errors],
         cost_lines=application.cost_lines.select_related("cost_type"),
         attachments=application.attachments.all(),
         partners=application.partner_municipalities.order_by("name"),
@@ -431,6 +439,11 @@ def _decision_response(request: HttpRequest, application: Application, task, *, 
         is_recommender=application.recommended_by_id == request.user.pk,
         can_decide=can_decide,
         recommended_approval=application.recommendation == Application.Recommendation.APPROVE,
+        # The hard limits the approval is checked against, shown before the approver decides.
+        remaining_cap=municipality_remaining_cap(
+            programme_year=application.programme_year, municipality=application.municipality
+        ),
+        budget_available=programme_available(programme_year=application.programme_year),
     )
     return render(request, "workflows/office_decision.html", context)
 

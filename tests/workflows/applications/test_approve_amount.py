@@ -115,6 +115,10 @@ def test_page_offers_the_recommended_amount(setting, clerk, approver, client_for
     content = client_for(approver).get(decision_url(application)).content.decode()
     assert 'name="approve-amount"' in content
     assert 'value="2.500,00"' in content
+    # The hard limits, before deciding: the whole cap is free, the whole budget available.
+    assert "Noch frei für die Kommune in diesem Jahr" in content
+    assert "5.000,00\u00a0€" in content
+    assert "250.000,00\u00a0€" in content
 
 
 def _over_the_cap(setting, clerk, approver) -> Application:
@@ -141,9 +145,20 @@ def test_cap_rule_cannot_be_overridden(setting, clerk, approver, client_for):
     assert not application.audit_records.filter(action="grants.eligibility.overridden", comment__startswith="within")
 
     # The review page offers no override for it and says why.
-    content = client_for(clerk).get(review_url(application)).content.decode()
+    client = client_for(clerk)
+    content = client.get(review_url(application)).content.decode()
     assert f'value="override-{cap.pk}"' not in content
     assert "kann nicht übersteuert werden" in content
+
+    # A forged post is refused with the reason, and still no form is offered.
+    prefix = f"override-{cap.pk}"
+    response = client.post(review_url(application), {"action": prefix, f"{prefix}-reason": "Ausnahme"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "kann nicht übersteuert werden" in content
+    assert f'value="override-{cap.pk}"' not in content
+    cap.refresh_from_db()
+    assert cap.overridden_by is None
 
 
 def test_over_the_cap_the_clerk_recommends_what_is_free(setting, clerk, approver):
