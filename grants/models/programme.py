@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +89,15 @@ class ProgrammeYear(models.Model):
         max_length=30,
         default="1",
         help_text=_("Wird mit jedem Prüfergebnis gespeichert; bei Regeländerungen erhöhen."),
+    )
+    # Appended to every approval notice of the year. A notice records the file's SHA-256
+    # when it is issued, so a file replaced later never changes a notice already issued.
+    anbest_pdf = models.FileField(
+        _("Nebenbestimmungen als PDF (ANBest-Gk)"),
+        upload_to="programme_years/anbest/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"])],
+        help_text=_("Wird jedem Zuwendungsbescheid des Jahres als Anlage angefügt."),
     )
 
     class Meta:
