@@ -33,6 +33,16 @@ class CostType(models.Model):
 LEDGER_TOTAL_FIELDS = ("committed_total", "released_total", "refunded_total", "paid_total")
 
 
+def validate_pdf_header(file) -> None:
+    """A file named .pdf that is none would make every approval notice of the year fail to render."""
+    position = file.tell()
+    file.seek(0)
+    header = file.read(5)
+    file.seek(position)
+    if header != b"%PDF-":
+        raise ValidationError(_("Die Datei ist kein PDF."), code="not_pdf")
+
+
 class ProgrammeYear(models.Model):
     """A calendar year of the programme with its rules as data, never as code."""
 
@@ -96,7 +106,7 @@ class ProgrammeYear(models.Model):
         _("Nebenbestimmungen als PDF (ANBest-Gk)"),
         upload_to="programme_years/anbest/",
         blank=True,
-        validators=[FileExtensionValidator(["pdf"])],
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf_header],
         help_text=_("Wird jedem Zuwendungsbescheid des Jahres als Anlage angefügt."),
     )
 

@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from pypdf import PdfReader
@@ -85,3 +86,12 @@ def test_a_file_changed_after_issue_is_refused(
     assert caught.value.code == "attachment_changed"
     notice.refresh_from_db()
     assert not notice.pdf
+
+
+def test_a_file_that_is_no_pdf_is_refused(programme_year):
+    programme_year.anbest_pdf = ContentFile(b"<html>kein PDF</html>", name="anbest.pdf")
+    with pytest.raises(ValidationError) as caught:
+        programme_year.full_clean()
+    assert caught.value.message_dict["anbest_pdf"] == ["Die Datei ist kein PDF."]
+    programme_year.anbest_pdf = ContentFile(anbest_pdf("ANBest-Gk"), name="anbest.pdf")
+    programme_year.full_clean()
