@@ -115,7 +115,7 @@ class ProgrammeYearAdmin(admin.ModelAdmin):
     filter_horizontal = ["eligible_cost_types"]
     inlines = [LegalTextBlockInline]
     fieldsets = [
-        (None, {"fields": ["year", "rule_set_version"]}),
+        (None, {"fields": ["year", "rule_set_version", "anbest_pdf"]}),
         (_("Geld"), {"fields": ["cap_per_municipality", "budget", "max_day_rate", "eligible_cost_types"]}),
         (
             _("Fristen"),

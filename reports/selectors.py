@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -146,6 +147,16 @@ def _extra(fields: dict[str, ExtraField], extra: dict | None, *, kind: str) -> d
     return result
 
 
+def _attached_pdfs(module, year) -> list[dict]:
+    """The year's ANBest PDF for the notice kinds that carry it, named with its SHA-256
+    so that the rendered notice holds exactly the file that was stored when it was issued."""
+    if not getattr(module, "ATTACHES_ANBEST", False) or not year.anbest_pdf:
+        return []
+    with year.anbest_pdf.open("rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    return [{"name": year.anbest_pdf.name, "sha256": digest}]
+
+
 def _display_name(user) -> str:
     if user is None:
         return ""
@@ -239,6 +250,7 @@ def notice_snapshot(*, application: Application, kind: str, extra: dict | None =
             for kind_ in LEGAL_ORDER
             if kind_ in legal
         ],
+        "attached_pdfs": _attached_pdfs(module, year),
         "reasons": application.decision_reason,
         "signatory": _display_name(issued_by),
         "extra": _extra(module.EXTRA_FIELDS, extra, kind=kind),

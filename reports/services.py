@@ -8,6 +8,7 @@ that must touch exactly one row, so running the same task twice has no second ef
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import tempfile
@@ -17,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pypdf import PdfReader, PdfWriter
 
 from grants.models import ProgrammeYear
 from grants.roles import Role
@@ -44,6 +46,30 @@ def notice_pdf_name(notice: Notice) -> str:
     return f"notices/{timezone.localdate(notice.issued_at).year}/{notice.file_name}"
 
 
+def _with_attachments(data: bytes, attachments: list[dict]) -> bytes:
+    """The notice followed by the pages of its attached PDFs (the year's ANBest).
+
+    Refuses a file that is no longer the one recorded at issue: the notice would then say
+    something else than what was decided.
+    """
+    if not attachments:
+        return data
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(data)))
+    for attachment in attachments:
+        with default_storage.open(attachment["name"], "rb") as handle:
+            content = handle.read()
+        if sha256_hex(content) != attachment["sha256"]:
+            raise ReportsError(
+                _("Die Anlage %(name)s wurde nach dem Erlass des Bescheids ersetzt.") % {"name": attachment["name"]},
+                code="attachment_changed",
+            )
+        writer.append(PdfReader(io.BytesIO(content)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def notice_render(*, notice_id: int) -> Notice:
     """Render the PDF of an issued notice from its snapshot and attach it, once.
 
@@ -54,7 +80,7 @@ def notice_render(*, notice_id: int) -> Notice:
     notice = Notice.objects.get(pk=notice_id)
     if notice.pdf:
         return notice
-    data = render_notice(notice.snapshot)
+    data = _with_attachments(render_notice(notice.snapshot), notice.snapshot.get("attached_pdfs") or [])
     digest = sha256_hex(data)
     name = default_storage.save(notice_pdf_name(notice), ContentFile(data))
     updated = Notice.objects.filter(pk=notice.pk, pdf="").update(pdf=name, sha256=digest, rendered_at=timezone.now())

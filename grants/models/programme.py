@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,16 @@ class CostType(models.Model):
 
 
 LEDGER_TOTAL_FIELDS = ("committed_total", "released_total", "refunded_total", "paid_total")
+
+
+def validate_pdf_header(file) -> None:
+    """A file named .pdf that is none would make every approval notice of the year fail to render."""
+    position = file.tell()
+    file.seek(0)
+    header = file.read(5)
+    file.seek(position)
+    if header != b"%PDF-":
+        raise ValidationError(_("Die Datei ist kein PDF."), code="not_pdf")
 
 
 class ProgrammeYear(models.Model):
@@ -89,6 +99,15 @@ class ProgrammeYear(models.Model):
         max_length=30,
         default="1",
         help_text=_("Wird mit jedem Prüfergebnis gespeichert; bei Regeländerungen erhöhen."),
+    )
+    # Appended to every approval notice of the year. A notice records the file's SHA-256
+    # when it is issued, so a file replaced later never changes a notice already issued.
+    anbest_pdf = models.FileField(
+        _("Nebenbestimmungen als PDF (ANBest-Gk)"),
+        upload_to="programme_years/anbest/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf_header],
+        help_text=_("Wird jedem Zuwendungsbescheid des Jahres als Anlage angefügt."),
     )
 
     class Meta:

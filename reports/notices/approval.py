@@ -37,6 +37,8 @@ LEGAL_KINDS = (
     "enclosures",
 )
 EXTRA_FIELDS: dict[str, ExtraField] = {}
+# The programme year's ANBest PDF is appended as pages (reports.services.notice_render).
+ATTACHES_ANBEST = True
 
 
 def story(snapshot: dict) -> list[Flowable]:

@@ -431,6 +431,9 @@ def _draw_address(canvas, snapshot: dict) -> None:
         fits = int((zone - 1 * mm) // leading)
         if len(lines) <= fits:
             break
+    else:
+        # Still too long at 7 pt: postcode and town must reach the envelope's window.
+        lines = [*lines[: fits - 2], *lines[-2:]]
     canvas.setFillColor(colors.black)
     canvas.setFont(FONT, size)
     first_baseline = ADDRESS_TOP + ADDRESS_REMARK_ZONE + 3.5 * mm * size / 10

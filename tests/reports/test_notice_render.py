@@ -318,3 +318,10 @@ def test_a_long_email_address_stays_inside_the_information_block():
     assert pieces
     for text, x, _, size in pieces:
         assert x + pdfmetrics.stringWidth(text, "DejaVuSans", size) / 72 * 25.4 <= 190.01  # 20 mm right margin
+
+
+def test_an_address_too_long_for_the_field_keeps_postcode_and_town():
+    lines = [f"Ortsteil {n} " + "lang " * 12 for n in range(8)] + ["Hauptstraße 1", "39638 Gardelegen"]
+    data = render_notice(snapshot(recipient={"lines": lines}))
+    field = [text for text, x, y, _ in text_positions(data) if 62.7 < y < 90 and x < 110]
+    assert field[-2:] == ["Hauptstraße 1", "39638 Gardelegen"]
