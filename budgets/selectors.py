@@ -71,6 +71,11 @@ class YearRoom:
     def free(self) -> Decimal:
         return money(self.cap - self.committed - self.pending)
 
+    @property
+    def remaining_cap(self) -> Decimal:
+        """Cap minus committed: what the cap rule of the eligibility check compares with."""
+        return money(self.cap - self.committed)
+
 
 def municipality_year_room(
     *, programme_year: ProgrammeYear, municipality: Municipality, exclude: Application | None = None

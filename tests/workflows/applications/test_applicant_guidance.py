@@ -223,3 +223,17 @@ def test_the_guidance_is_english_on_english_pages(browser, applicant):
     home = page_text(browser.get(reverse("applicant_home")))
     assert "Still available" in home
     assert "Refunded" in home
+
+
+def test_an_amount_above_the_remaining_cap_is_warned_about(browser, approved, programme_year):
+    remaining = programme_year.cap_per_municipality - approved.approved_amount
+    response = browser.post(reverse(NEW), post_data(requested_amount=number(remaining + 1)), follow=True)
+    text = page_text(response)
+    assert "Betrag über dem verbleibenden Höchstbetrag" in text
+    assert f"verbleibenden Höchstbetrag Ihrer Kommune von {euro(remaining)}." in text
+    response = browser.post(reverse(NEW), post_data(requested_amount=number(remaining)), follow=True)
+    assert "Betrag über dem verbleibenden Höchstbetrag" not in page_text(response)
+
+
+def number(amount: Decimal) -> str:
+    return f"{amount:.2f}".replace(".", ",")
