@@ -348,3 +348,35 @@ def claim_interest(*, principal: Decimal, start: datetime.date, end: datetime.da
 def claim_interest_provisional(*, principal: Decimal, start: datetime.date, end: datetime.date) -> ProvisionalInterest:
     """``interest_provisional`` with the rates in the database."""
     return interest_provisional(principal=principal, start=start, end=end, rates=base_rates())
+
+
+@dataclass(frozen=True)
+class RefundTerms:
+    """What a refund claim notice says about interest: the interest up to the due date
+    (if paid on it) and what each further day adds, at the rate in force on the due date."""
+
+    to_due: ProvisionalInterest
+    rate: Decimal | None
+    per_day: Decimal | None
+
+
+def refund_terms(*, principal: Decimal, start: datetime.date, due: datetime.date, rates: Rates) -> RefundTerms:
+    """Interest from ``start`` to the due date, and per day after it.
+
+    The rate of a day after the due date is not known yet when the notice is issued; the
+    notice states the one in force on the due date (or the last one published).
+    """
+    to_due = interest_provisional(principal=principal, start=start, end=due, rates=rates)
+    known = [rate for valid_from, rate in sorted(rates) if valid_from <= due]
+    if not known:
+        return RefundTerms(to_due=to_due, rate=None, per_day=None)
+    rate = known[-1] + SURCHARGE_POINTS
+    with localcontext() as context:
+        context.prec = 40
+        per_day = money(Decimal(principal) * rate / (100 * DAYS_PER_YEAR))
+    return RefundTerms(to_due=to_due, rate=rate, per_day=per_day)
+
+
+def claim_refund_terms(*, principal: Decimal, start: datetime.date, due: datetime.date) -> RefundTerms:
+    """``refund_terms`` with the rates in the database."""
+    return refund_terms(principal=principal, start=start, due=due, rates=base_rates())

@@ -240,10 +240,30 @@ def measure_start_date(*, application: Application) -> datetime.date | None:
     return timezone.localdate(moment) if moment else None
 
 
-def payout_warnings(*, payout: Payout) -> list[str]:
-    """German warnings for the clerk who checks a payout; empty when nothing stands out."""
+def project_date_problem(*, application: Application, day: datetime.date) -> str:
+    """Why an invoice or expense of ``day`` may not belong to the project, in German; "" when it fits.
+
+    Before the measure could start (approval, or submission with an early start), before
+    the project period or after it: each is for the clerk to judge, none is refused here.
+    """
+    start = measure_start_date(application=application)
+    if start is not None and day < start:
+        if application.early_start_allowed:
+            return _("vor dem zulässigen vorzeitigen Maßnahmebeginn am %(day)s") % {"day": f"{start:%d.%m.%Y}"}
+        return _("vor der Bewilligung am %(day)s, ohne vorzeitigen Maßnahmebeginn") % {"day": f"{start:%d.%m.%Y}"}
+    if application.period_start is not None and day < application.period_start:
+        return _("vor dem Durchführungszeitraum (ab %(day)s)") % {"day": f"{application.period_start:%d.%m.%Y}"}
+    if application.period_end is not None and day > application.period_end:
+        return _("nach dem Durchführungszeitraum (bis %(day)s)") % {"day": f"{application.period_end:%d.%m.%Y}"}
+    return ""
+
+
+def payout_date_warnings(*, payout: Payout) -> list[str]:
+    """German warnings on the dates of a payout's invoices: before the measure could start,
+    or outside the project period. The clerk must see them before checking."""
     warnings = []
-    early = list(payout.invoices.filter(before_start=True).order_by("invoice_date", "pk"))
+    invoices = list(payout.invoices.order_by("invoice_date", "pk"))
+    early = [invoice for invoice in invoices if invoice.before_start]
     if early:
         start = measure_start_date(application=payout.application)
         warnings.append(
@@ -257,6 +277,31 @@ def payout_warnings(*, payout: Payout) -> list[str]:
                 "invoices": "; ".join(f"{i.issuer} {i.number} vom {i.invoice_date:%d.%m.%Y}" for i in early),
             }
         )
+    outside = [
+        (invoice, problem)
+        for invoice in invoices
+        if not invoice.before_start
+        and (problem := project_date_problem(application=payout.application, day=invoice.invoice_date))
+    ]
+    if outside:
+        warnings.append(
+            _(
+                "Außerhalb des Durchführungszeitraums? %(count)d Rechnung(en): %(invoices)s. Bitte prüfen, ob die "
+                "Kosten zum Projekt gehören, und die Anerkennung im Prüfvermerk begründen."
+            )
+            % {
+                "count": len(outside),
+                "invoices": "; ".join(
+                    f"{i.issuer} {i.number} vom {i.invoice_date:%d.%m.%Y} ({problem})" for i, problem in outside
+                ),
+            }
+        )
+    return warnings
+
+
+def payout_warnings(*, payout: Payout) -> list[str]:
+    """German warnings for the clerk who checks a payout; empty when nothing stands out."""
+    warnings = payout_date_warnings(payout=payout)
     if not payout.files.exists():
         warnings.append(_("Es sind keine Belege hochgeladen."))
     try:

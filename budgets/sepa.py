@@ -39,6 +39,7 @@ CURRENCY = "EUR"
 
 # The EPC's basic Latin character set for SEPA; anything else may be refused by a bank.
 _NOT_SEPA = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "&": "+"})
 
 
@@ -86,6 +87,30 @@ def sepa_text(value: str, max_length: int) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = " ".join(_NOT_SEPA.sub(" ", text).split())
     return text[:max_length].strip()
+
+
+def sepa_has_latin(value: str, max_length: int = 70) -> bool:
+    """Does ``value`` keep a Latin letter once written in the SEPA character set?
+
+    A name of Cyrillic, Greek or Chinese letters only (or of punctuation) comes out empty
+    or as bare digits: the bank cannot tell the payee, and an empty name fails the schema.
+    """
+    return bool(_LATIN_LETTER.search(sepa_text(value, max_length)))
+
+
+def transfer_line_problems(line: SepaTransferLine) -> list[str]:
+    """German reasons why ``line`` cannot go to the bank; empty when it can."""
+    problems = []
+    if not sepa_has_latin(line.name, 70):
+        problems.append(
+            _("Der Name des Zahlungsempfängers »%(name)s« enthält keine lateinischen Buchstaben.") % {"name": line.name}
+        )
+    if not sepa_has_latin(line.address.town, 35):
+        problems.append(
+            _("Der Ort des Zahlungsempfängers »%(town)s« enthält keine lateinischen Buchstaben.")
+            % {"town": line.address.town}
+        )
+    return problems
 
 
 def debtor_from_settings() -> SepaDebtor:

@@ -223,6 +223,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Mikroförderung <nor
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where requests to act for a municipality go when it has no main contact yet.
 OFFICE_EMAIL = env_str("OFFICE_EMAIL", default="")
+# The office's phone number, printed in the information block of every notice.
+OFFICE_PHONE = env_str("OFFICE_PHONE", default="")
 # The address of the site as the people reading its e-mails reach it (invitation links).
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -71,6 +71,8 @@ class Rule:
     code: str
     label: str  # lazy: shown in the reader's language
     check: Callable[[ApplicationFacts, YearRules], RuleResult] = field(repr=False)
+    # Why a clerk may not let this rule pass (lazy); empty when an override with a reason is allowed.
+    not_overridable: str = ""
 
 
 def _d(day: datetime.date) -> str:
@@ -220,7 +222,17 @@ def rule_amount(facts: ApplicationFacts, rules: YearRules) -> RuleResult:
 
 RULES: tuple[Rule, ...] = (
     Rule("member_active", gettext_lazy("Aktives Mitglied"), rule_member_active),
-    Rule("within_cap", gettext_lazy("Höchstbetrag je Kommune"), rule_within_cap),
+    # The cap is a hard limit: approval refuses an amount beyond it, so an override would only
+    # produce a recommendation that the approver can do nothing with but refuse.
+    Rule(
+        "within_cap",
+        gettext_lazy("Höchstbetrag je Kommune"),
+        rule_within_cap,
+        not_overridable=gettext_lazy(
+            "Der Höchstbetrag je Kommune ist eine feste Grenze und kann nicht übersteuert werden. "
+            "Empfehlen Sie höchstens den noch freien Betrag oder die Ablehnung."
+        ),
+    ),
     Rule("cost_types", gettext_lazy("Förderfähige Kostenarten"), rule_cost_types),
     Rule("day_rate", gettext_lazy("Tagessatz"), rule_day_rate),
     Rule("no_early_start", gettext_lazy("Kein vorzeitiger Beginn"), rule_no_early_start),
@@ -229,6 +241,11 @@ RULES: tuple[Rule, ...] = (
     Rule("amount", gettext_lazy("Betrag"), rule_amount),
 )
 RULE_LABELS = {rule.code: rule.label for rule in RULES}
+NOT_OVERRIDABLE = {rule.code: rule.not_overridable for rule in RULES if rule.not_overridable}
+
+
+def rule_overridable(code: str) -> bool:
+    return code not in NOT_OVERRIDABLE
 
 
 def check_all(facts: ApplicationFacts, rules: YearRules) -> list[RuleResult]:

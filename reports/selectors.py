@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from core.money import money
 from grants.addresses import address_lines, address_missing, address_of
+from grants.legal_defaults import AUTHORITY_TOKEN
 from grants.models import Application, LegalTextBlock, Municipality
 from reports.models import Notice, ReportExport
 from reports.notices import notice_module
 from reports.notices.fields import ExtraField
 
-SNAPSHOT_SCHEMA = 1
+# 2: per-kind legal texts, the clerk's contact, the office's phone, e-mail and account.
+SNAPSHOT_SCHEMA = 2
 
 # The micro-grant is a fixed sum per project: it does not shrink when the actual costs
 # come in lower, as long as they still reach the amount granted. The programme year has
@@ -30,10 +32,14 @@ FUNDING_FORM = "nicht rückzahlbarer Zuschuss"
 # Order of the legal text blocks on a notice, whatever order they were entered in.
 LEGAL_ORDER = [
     LegalTextBlock.Kind.LEGAL_BASIS,
+    LegalTextBlock.Kind.REJECTION_BASIS,
+    LegalTextBlock.Kind.REFUND_BASIS,
     LegalTextBlock.Kind.CONDITIONS,
+    LegalTextBlock.Kind.REVOCATION,
     LegalTextBlock.Kind.PROOF_OF_USE,
     LegalTextBlock.Kind.REMEDY,
     LegalTextBlock.Kind.DATA_PROTECTION,
+    LegalTextBlock.Kind.ENCLOSURES,
 ]
 
 # Destatis writes "Gardelegen, Hansestadt"; a letter is addressed to "Hansestadt Gardelegen".
@@ -70,7 +76,35 @@ def office_sender() -> dict:
     """The programme office as the sender of notices: the same office that pays (SEPA settings)."""
     street = " ".join(part for part in (settings.SEPA_DEBTOR_STREET, settings.SEPA_DEBTOR_BUILDING_NUMBER) if part)
     town = " ".join(part for part in (settings.SEPA_DEBTOR_POSTCODE, settings.SEPA_DEBTOR_TOWN) if part)
-    return {"name": settings.SEPA_DEBTOR_NAME, "lines": [line for line in (street, town) if line]}
+    return {
+        "name": settings.SEPA_DEBTOR_NAME,
+        "lines": [line for line in (street, town) if line],
+        # For the footer of every letter and for paying a refund claim.
+        "phone": settings.OFFICE_PHONE,
+        "email": settings.OFFICE_EMAIL,
+        "iban": settings.SEPA_DEBTOR_IBAN,
+        "bic": settings.SEPA_DEBTOR_BIC,
+    }
+
+
+def notice_contact(*, application: Application, issued_by=None) -> dict:
+    """Who the municipality asks about the notice: the clerk of the case (the one who
+    recommended it), else the person who issued it; phone and e-mail fall back on the office's."""
+    clerk = application.recommended_by or issued_by
+    return {
+        "name": _display_name(clerk),
+        "phone": settings.OFFICE_PHONE,
+        "email": (clerk.email if clerk is not None else "") or settings.OFFICE_EMAIL,
+    }
+
+
+def authority_with_address(sender: dict) -> str:
+    """The office as a legal text names it: "Geschäftsstelle …, Musterstraße 1, 10115 Berlin"."""
+    return ", ".join(part for part in [sender["name"], *sender.get("lines", [])] if part)
+
+
+def _legal_text(text: str, *, sender: dict) -> str:
+    return text.replace(AUTHORITY_TOKEN, authority_with_address(sender))
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -125,7 +159,9 @@ def notice_snapshot(*, application: Application, kind: str, extra: dict | None =
     """
     module = notice_module(kind)
     application = (
-        Application.objects.select_related("municipality__land", "municipality__kreis", "programme_year")
+        Application.objects.select_related(
+            "municipality__land", "municipality__kreis", "programme_year", "recommended_by"
+        )
         .prefetch_related("cost_lines__cost_type")
         .get(pk=application.pk)
     )
@@ -156,11 +192,12 @@ def notice_snapshot(*, application: Application, kind: str, extra: dict | None =
     deadline = (
         add_months(application.period_end, year.proof_of_use_months) if application.period_end is not None else None
     )
+    sender = office_sender()
     return {
         "schema": SNAPSHOT_SCHEMA,
         "kind": kind,
         "title": module.TITLE,
-        "sender": office_sender(),
+        "sender": sender,
         "recipient": {"lines": recipient},
         "municipality": {
             "name": municipality.name,
@@ -171,6 +208,7 @@ def notice_snapshot(*, application: Application, kind: str, extra: dict | None =
             "kreis": municipality.kreis.name if municipality.kreis else "",
         },
         "contact_name": application.contact_name,
+        "contact": notice_contact(application=application, issued_by=issued_by),
         "file_number": application.file_number,
         "programme_year": year.year,
         "application": {
@@ -197,7 +235,7 @@ def notice_snapshot(*, application: Application, kind: str, extra: dict | None =
         },
         "proof_of_use_deadline": _date(deadline),
         "legal_texts": [
-            {"kind": kind_, "title": legal[kind_].title, "text": legal[kind_].text}
+            {"kind": kind_, "title": legal[kind_].title, "text": _legal_text(legal[kind_].text, sender=sender)}
             for kind_ in LEGAL_ORDER
             if kind_ in legal
         ],

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.services import account_email_trust
 from core.dates import end_of_day
+from grants.eligibility import NOT_OVERRIDABLE
 from grants.models import Application, CostType, ProgrammeYear
 from grants.roles import Role
 from grants.selectors import programme_year_is_open
@@ -103,6 +104,8 @@ def override_failed(application: Application, clerk) -> None:
     """Claim the review task for ``clerk`` (if free) and let every failed rule pass."""
     take(clerk, application.pk)
     for result in application.eligibility_results.filter(current=True, outcome="failed"):
+        if result.rule in NOT_OVERRIDABLE:
+            continue  # a hard limit, refused by the service
         services.eligibility_override(
             clerk=clerk, application_id=application.pk, result_id=result.pk, reason="Geprüft, Ausnahme begründet."
         )

@@ -46,7 +46,12 @@ from workflows.applications.forms import (
     CostLineFormSet,
     MoveToYearForm,
 )
-from workflows.applications.forms_office import RecommendApprovalForm, RecommendRejectionForm, RequestInfoForm
+from workflows.applications.forms_office import (
+    ApproveForm,
+    RecommendApprovalForm,
+    RecommendRejectionForm,
+    RequestInfoForm,
+)
 from workflows.applications.services import application_missing_fields
 from workflows.models import AuditRecord
 from workflows.proofs.forms import EXPENSE_PREFIX, ExpenseFormSet, ProofForm
@@ -820,6 +825,62 @@ def test_the_clerks_recommendation(claimed_review, clerk, data):
         if action == "recommend_approval":
             assert Decimal("0.00") < now.recommended_amount <= now.requested_amount
             assert now.recommended_by == clerk
+
+
+# --- the approver's amount ------------------------------------------------------------------------------
+
+RECOMMENDED = Decimal("2000.00")
+approve_payload = payload(
+    {
+        "action": st.just("approve"),
+        "approve-amount": st.one_of(
+            st.just(german(RECOMMENDED)), amounts(high="1999.99"), amounts(low="2000.01", high="99999.00")
+        ),
+        "approve-note": st.one_of(st.just(""), st.just("Nur eine Werkstatt ist förderfähig.")),
+    }
+)
+
+
+@pytest.fixture
+def claimed_decision(base, clerk, approver):
+    """Recommended at 2,000 EUR, the decision task claimed by the approver."""
+    application = factories.recommended(**base, clerk=clerk, amount=RECOMMENDED)
+    factories.take(approver, application.pk)
+    return application
+
+
+@fuzz
+@given(data=approve_payload)
+@example(data={"action": "approve", "approve-amount": "1.500,00", "approve-note": ""})
+@example(data={"action": "approve", "approve-amount": "1.500,00", "approve-note": "Teilweise."})
+def test_the_approvers_amount(claimed_decision, approver, data):
+    application = claimed_decision
+    client = logged_in(approver)
+    url = reverse("office_decision", kwargs={"pk": application.pk})
+    with rolled_back():
+        before = snapshot()
+        form = ApproveForm(data, prefix="approve", recommended=RECOMMENDED)
+        valid = form.is_valid()
+
+        response = client.post(url, data)
+
+        assert response.status_code in (200, 302)
+        now = Application.objects.get(pk=application.pk)
+        event(f"status={now.status}")
+        if now.status == S.RECOMMENDED:
+            assert diff(before, snapshot()) == []
+            if data.get("action") != "approve":
+                return  # an unknown action: a message and back to the page
+            bound = response.context["approve_form"]
+            assert bound.errors, "a refusal says why"
+            # What was typed is shown again, not replaced by the recommended amount.
+            assert bound["amount"].value() == data.get("approve-amount")
+            return
+        assert valid and now.status == S.APPROVED
+        assert Decimal("0.00") < now.approved_amount <= RECOMMENDED
+        if now.approved_amount < RECOMMENDED:
+            assert now.decision_reason
+        assert LedgerEntry.objects.get(application=now, kind="commitment").amount == now.approved_amount
 
 
 # --- the clerks' queue filter (GET) ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -127,7 +128,8 @@ def build_world(*, applicant, gardelegen, programme_year, clerk, approver, contr
     export = report_export_run(export_id=export.pk)
     assert export.status == ReportExport.Status.DONE
 
-    recommended = factories.recommended(**common, clerk=clerk, title="Empfohlenes Vorhaben")
+    # What is still free under the cap after the approval above (2,550 of 5,000 EUR).
+    recommended = factories.recommended(**common, clerk=clerk, title="Empfohlenes Vorhaben", amount=Decimal("2000.00"))
     in_review = factories.in_review(**common, title="Vorhaben in Prüfung")
     draft = factories.draft(**common, title="Entwurf")
     return World(

@@ -155,14 +155,22 @@ class ProgrammeYear(models.Model):
 
 
 class LegalTextBlock(models.Model):
-    """A block of legal wording printed on notices, kept per programme year."""
+    """A block of legal wording printed on notices, kept per programme year.
+
+    Each notice kind prints its own legal basis: a rejection or a refund claim must not
+    say that the grant "is awarded" (the wording of the approval).
+    """
 
     class Kind(models.TextChoices):
-        LEGAL_BASIS = "legal_basis", _("Rechtsgrundlage")
+        LEGAL_BASIS = "legal_basis", _("Rechtsgrundlage (Zuwendungsbescheid)")
+        REJECTION_BASIS = "rejection_basis", _("Rechtsgrundlage (Ablehnungsbescheid)")
+        REFUND_BASIS = "refund_basis", _("Rechtsgrundlage (Rückforderungsbescheid)")
+        REVOCATION = "revocation", _("Widerrufsvorbehalt, Erstattung und Verzinsung")
         CONDITIONS = "conditions", _("Nebenbestimmungen")
         PROOF_OF_USE = "proof_of_use", _("Hinweise zum Verwendungsnachweis")
         REMEDY = "remedy", _("Rechtsbehelfsbelehrung")
         DATA_PROTECTION = "data_protection", _("Datenschutzhinweis")
+        ENCLOSURES = "enclosures", _("Anlagen (Zuwendungsbescheid), eine je Zeile")
 
     programme_year = models.ForeignKey(
         ProgrammeYear, on_delete=models.CASCADE, related_name="legal_texts", verbose_name=_("Programmjahr")

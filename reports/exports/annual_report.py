@@ -3,10 +3,15 @@
 - Übersicht: budget figures from the ledger, applications by status;
 - Anträge: one row per submitted application (drafts are no applications yet);
 - Summen nach Land / Strukturstatus / Zweck: counts and sums per group;
-- Auszahlungen: the ledger's payout entries.
+- Auszahlungen: the ledger's payout entries;
+- Rückforderungen: one row per refund claim, open or paid.
 
-Money figures come from the append-only ledger (paid, refunded) and from the
-applications (requested, approved). Rows are streamed with ``values()`` and
+Money figures come from the append-only ledger (paid, refunded), from the
+applications (requested, approved) and from the refund claims (claimed, open). A
+refund claim revokes the grant in part or in full, so "bewilligt nach Widerruf" is
+the approved amount minus what was claimed back, whether the money has come in yet
+or not; an open claim is also shown on its own, because the ledger learns of it only
+when it is paid. Rows are streamed with ``values()`` and
 ``iterator(chunk_size=2000)``; group sums are computed by the database per
 municipality and folded into Länder and structural status here (a few thousand rows
 at most), so memory does not grow with the number of applications.
@@ -27,7 +32,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from budgets import selectors as budget_selectors
-from budgets.models import LedgerEntry
+from budgets.models import LedgerEntry, RefundClaim
 from core.money import ZERO, money
 from grants.models import Application, Municipality, ProgrammeYear, StructuralStatus
 from grants.selectors import municipalities_with_structural_status
@@ -45,13 +50,17 @@ SUM_COLUMNS = [
     Column("davon bewilligt", "int", 15),
     Column("beantragt", "money", 16),
     Column("bewilligt", "money", 16),
+    Column("bewilligt nach Widerruf", "money", 16),
     Column("ausgezahlt", "money", 16),
+    Column("zurückgefordert", "money", 16),
+    Column("Rückforderung offen", "money", 16),
     Column("zurückgezahlt", "money", 16),
 ]
+REVOCATION_LABELS = {True: "vollständig", False: "teilweise"}
 
 
 class _Group:
-    __slots__ = ("applications", "approved", "approved_count", "paid", "refunded", "requested")
+    __slots__ = ("applications", "approved", "approved_count", "claim_open", "claimed", "paid", "refunded", "requested")
 
     def __init__(self) -> None:
         self.applications = 0
@@ -60,6 +69,12 @@ class _Group:
         self.approved = ZERO
         self.paid = ZERO
         self.refunded = ZERO
+        self.claimed = ZERO
+        self.claim_open = ZERO
+
+    def add_claims(self, claims: dict) -> None:
+        self.claimed += claims["claimed"]
+        self.claim_open += claims["open"]
 
     def row(self, label: str) -> tuple:
         return (
@@ -68,9 +83,26 @@ class _Group:
             self.approved_count,
             money(self.requested),
             money(self.approved),
+            money(self.approved - self.claimed),
             money(self.paid),
+            money(self.claimed),
+            money(self.claim_open),
             money(self.refunded),
         )
+
+
+def _claim_sums(queryset, key: str) -> dict:
+    """Claimed and still open per ``key``: refund claims are few, one dict holds them."""
+    return {
+        row[key]: row
+        for row in queryset.order_by()
+        .values(key)
+        .annotate(
+            claimed=Coalesce(Sum("amount"), _ZERO),
+            open=Coalesce(Sum("amount", filter=Q(paid_on__isnull=True)), _ZERO),
+            full=Count("pk", filter=Q(full_revocation=True)),
+        )
+    }
 
 
 class AnnualReport(BaseExporter):
@@ -80,6 +112,7 @@ class AnnualReport(BaseExporter):
     def __init__(self, *, programme_year: ProgrammeYear, today: datetime.date | None = None) -> None:
         self.programme_year = programme_year
         today = today or timezone.localdate()
+        self.today = today
         self.reference_day = min(today, programme_year.last_day)
 
     def filename(self) -> str:
@@ -100,8 +133,13 @@ class AnnualReport(BaseExporter):
     def ledger(self):
         return LedgerEntry.objects.filter(programme_year=self.programme_year)
 
+    def refund_claims(self):
+        return RefundClaim.objects.filter(application__programme_year=self.programme_year)
+
     def row_count(self) -> int:
-        return self.applications().count() + self.ledger().filter(kind=Kind.PAYOUT).count()
+        return (
+            self.applications().count() + self.ledger().filter(kind=Kind.PAYOUT).count() + self.refund_claims().count()
+        )
 
     def _structural_status(self) -> dict[int, str]:
         municipalities = Municipality.objects.filter(
@@ -145,6 +183,7 @@ class AnnualReport(BaseExporter):
         )
         yield Sheet("Summen nach Zweck", [Column("Zweck", width=28), *SUM_COLUMNS], self._per_purpose())
         yield Sheet("Auszahlungen", self._payout_columns(), self._payout_rows())
+        yield Sheet("Rückforderungen", self._claim_columns(), self._claim_rows())
 
     def _overview(self) -> Iterator[tuple]:
         year = self.programme_year
@@ -166,6 +205,25 @@ class AnnualReport(BaseExporter):
         )
         yield (budget, "Ausgezahlt", budget_selectors.programme_paid(programme_year=year), None)
         yield (budget, "Verfügbar", budget_selectors.programme_available(programme_year=year), None)
+        claims = self.refund_claims().aggregate(
+            claimed=Coalesce(Sum("amount"), _ZERO),
+            claimed_count=Count("pk"),
+            open=Coalesce(Sum("amount", filter=Q(paid_on__isnull=True)), _ZERO),
+            open_count=Count("pk", filter=Q(paid_on__isnull=True)),
+            overdue=Coalesce(Sum("amount", filter=Q(paid_on__isnull=True, due_on__lt=self.today)), _ZERO),
+            overdue_count=Count("pk", filter=Q(paid_on__isnull=True, due_on__lt=self.today)),
+            paid=Coalesce(Sum("amount", filter=Q(paid_on__isnull=False)), _ZERO),
+            paid_count=Count("pk", filter=Q(paid_on__isnull=False)),
+            interest=Coalesce(Sum("interest_amount"), _ZERO),
+            full_count=Count("pk", filter=Q(full_revocation=True)),
+        )
+        section = "Rückforderungen"
+        yield (section, "festgesetzt (Widerruf)", money(claims["claimed"]), claims["claimed_count"])
+        yield (section, "davon vollständiger Widerruf", None, claims["full_count"])
+        yield (section, "offen", money(claims["open"]), claims["open_count"])
+        yield (section, "davon überfällig", money(claims["overdue"]), claims["overdue_count"])
+        yield (section, "eingegangen", money(claims["paid"]), claims["paid_count"])
+        yield (section, "Zinsen eingegangen (§ 49a Abs. 3 VwVfG)", money(claims["interest"]), None)
         counts = dict(self.applications().order_by().values_list("status").annotate(n=Count("pk")))
         for status, label in Application.Status.choices:
             if status == Application.Status.DRAFT:
@@ -192,8 +250,12 @@ class AnnualReport(BaseExporter):
             Column("Titel des Vorhabens", width=40),
             Column("beantragt", "money", 14),
             Column("bewilligt", "money", 14),
+            Column("bewilligt nach Widerruf", "money", 14),
             Column("ausgezahlt", "money", 14),
+            Column("zurückgefordert", "money", 14),
+            Column("Rückforderung offen", "money", 14),
             Column("zurückgezahlt", "money", 14),
+            Column("Widerruf", width=12),
             Column("eingereicht am", "date", 14),
             Column("entschieden am", "date", 14),
             Column("Status", width=16),
@@ -201,6 +263,8 @@ class AnnualReport(BaseExporter):
 
     def _application_rows(self, structural: dict[int, str]) -> Iterator[tuple]:
         tz = timezone.get_current_timezone()
+        # Kept out of the join below: claims would multiply the ledger rows of the sums.
+        claims = _claim_sums(self.refund_claims(), "application_id")
         rows = (
             self.applications()
             # One join and GROUP BY instead of a subquery per row: the plan stays a single
@@ -212,6 +276,7 @@ class AnnualReport(BaseExporter):
             )
             .order_by("file_number")
             .values_list(
+                "pk",
                 "file_number",
                 "municipality__ags",
                 "municipality__name",
@@ -230,7 +295,9 @@ class AnnualReport(BaseExporter):
             )
         )
         none = StructuralStatus.Status.NONE
+        no_claim = {"claimed": ZERO, "open": ZERO, "full": 0}
         for (
+            pk,
             file_number,
             ags,
             name,
@@ -247,6 +314,7 @@ class AnnualReport(BaseExporter):
             decided_at,
             status,
         ) in rows.iterator(chunk_size=CHUNK_SIZE):
+            claim = claims.get(pk, no_claim)
             yield (
                 file_number,
                 ags,
@@ -258,8 +326,12 @@ class AnnualReport(BaseExporter):
                 title,
                 requested,
                 approved,
+                money(approved - claim["claimed"]) if approved is not None else None,
                 money(paid),
+                money(claim["claimed"]) if claim["claimed"] else None,
+                money(claim["open"]) if claim["claimed"] else None,
                 money(refunded),
+                REVOCATION_LABELS[bool(claim["full"])] if claim["claimed"] else "",
                 submitted_at.astimezone(tz).date() if submitted_at else None,
                 decided_at.astimezone(tz).date() if decided_at else None,
                 STATUS_LABELS.get(status, status),
@@ -311,6 +383,10 @@ class AnnualReport(BaseExporter):
             )
             entry["paid"] = row["paid"]
             entry["refunded"] = row["refunded"]
+        no_claim = {"claimed": ZERO, "open": ZERO}
+        claims = _claim_sums(self.refund_claims(), "application__municipality_id")
+        for entry in result.values():
+            entry["claims"] = claims.get(entry["id"], no_claim)
         return list(result.values())
 
     @staticmethod
@@ -325,6 +401,7 @@ class AnnualReport(BaseExporter):
                 group.approved += municipality["approved"]
                 group.paid += municipality["paid"]
                 group.refunded += municipality["refunded"]
+                group.add_claims(municipality["claims"])
         labels = [label for label in order if label in groups] if order else sorted(groups)
         for label in labels:
             yield groups[label].row(label)
@@ -361,6 +438,9 @@ class AnnualReport(BaseExporter):
             for group in (groups[row["application__purpose"]], total):
                 group.paid += row["paid"]
                 group.refunded += row["refunded"]
+        for purpose, claims in _claim_sums(self.refund_claims(), "application__purpose").items():
+            for group in (groups[purpose], total):
+                group.add_claims(claims)
         for purpose in [*Application.Purpose.values, *sorted(set(groups) - set(Application.Purpose.values))]:
             if purpose in groups:
                 yield groups[purpose].row(str(PURPOSE_LABELS.get(purpose) or "ohne Angabe"))
@@ -399,3 +479,65 @@ class AnnualReport(BaseExporter):
             total += amount
             yield (booked_at.astimezone(tz).date(), file_number, ags, name, payout_number, money(amount), note)
         yield Total(("Summe", None, None, None, None, money(total), None))
+
+    @staticmethod
+    def _claim_columns() -> list[Column]:
+        return [
+            Column("Nummer", width=16),
+            Column("Aktenzeichen", width=16),
+            Column("AGS", width=11),
+            Column("Kommune", width=30),
+            Column("Widerruf", width=12),
+            Column("bewilligt", "money", 14),
+            Column("zurückgefordert", "money", 14),
+            Column("bewilligt nach Widerruf", "money", 14),
+            Column("entstanden am", "date", 14),
+            Column("fällig am", "date", 14),
+            Column("Status", width=18),
+            Column("eingegangen am", "date", 14),
+            Column("Zinsen", "money", 12),
+        ]
+
+    def _claim_status(self, *, paid_on: datetime.date | None, due_on: datetime.date) -> str:
+        if paid_on is not None:
+            return "bezahlt"
+        return "offen, überfällig" if due_on < self.today else "offen"
+
+    def _claim_rows(self) -> Iterator[tuple]:
+        claimed = interest = ZERO
+        rows = (
+            self.refund_claims()
+            .order_by("number")
+            .values_list(
+                "number",
+                "application__file_number",
+                "application__municipality__ags",
+                "application__municipality__name",
+                "full_revocation",
+                "application__approved_amount",
+                "amount",
+                "arises_on",
+                "due_on",
+                "paid_on",
+                "interest_amount",
+            )
+        )
+        for number, file_number, ags, name, full, approved, amount, arises_on, due_on, paid_on, paid_interest in rows:
+            claimed += amount
+            interest += paid_interest or ZERO
+            yield (
+                number,
+                file_number,
+                ags,
+                name,
+                REVOCATION_LABELS[full],
+                money(approved) if approved is not None else None,
+                money(amount),
+                money(approved - amount) if approved is not None else None,
+                arises_on,
+                due_on,
+                self._claim_status(paid_on=paid_on, due_on=due_on),
+                paid_on,
+                money(paid_interest) if paid_interest is not None else None,
+            )
+        yield Total(("Summe", *[None] * 5, money(claimed), *[None] * 5, money(interest)))

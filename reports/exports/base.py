@@ -5,7 +5,9 @@ come, so memory stays flat however many rows there are).
 What every sheet gets: the header row in bold and frozen, an auto-filter over header
 and data, column widths, amounts as numbers with the format ``#,##0.00 "€"``, dates as
 date cells ``DD.MM.YYYY``. A closing ``Total`` row is written in bold below the
-filter range, so sorting the data never moves it.
+filter range, so sorting the data never moves it. Every sheet prints on A4 landscape,
+fitted to the page width (as many pages down as it needs), with the header row
+repeated on every page.
 
 Text from users is never a formula: a string starting with = + - @, a tab or a
 carriage return is written as a text cell with Excel's quote prefix (what Excel does
@@ -28,6 +30,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 MONEY_FORMAT = '#,##0.00 "€"'
 DATE_FORMAT = "DD.MM.YYYY"
@@ -143,6 +147,17 @@ class _CellMaker:
         return self.text(value, bold=bold)
 
 
+def _print_on_a4(ws) -> None:
+    """A4 landscape, one page wide, the header row on every page."""
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    # 0: as many pages down as the rows need; only the width is fitted.
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+
+
 def write_workbook(
     exporter: BaseExporter,
     target: str | IO[bytes],
@@ -165,6 +180,7 @@ def write_workbook(
             for index, column in enumerate(sheet.columns, start=1):
                 ws.column_dimensions[get_column_letter(index)].width = column.width
             ws.freeze_panes = "A2"
+            _print_on_a4(ws)
             ws.append([cells.text(column.header, bold=True) for column in sheet.columns])
             last_data_row = 1
             for row in sheet.rows:

@@ -11,6 +11,7 @@ from reports.notices.letter import (
     correction_note,
     cost_plan,
     date_de,
+    enclosures,
     eur,
     facts,
     heading,
@@ -26,7 +27,15 @@ from reports.notices.letter import (
 
 KIND = "approval"
 TITLE = "Zuwendungsbescheid"
-LEGAL_KINDS = ("legal_basis", "conditions", "proof_of_use", "remedy", "data_protection")
+LEGAL_KINDS = (
+    "legal_basis",
+    "conditions",
+    "revocation",
+    "proof_of_use",
+    "remedy",
+    "data_protection",
+    "enclosures",
+)
 EXTRA_FIELDS: dict[str, ExtraField] = {}
 
 
@@ -51,7 +60,8 @@ def story(snapshot: dict) -> list[Flowable]:
             [
                 recipient_row(snapshot),
                 ("Vorhaben", application["title"]),
-                *purpose_and_period(snapshot),
+                # The period the grant is for: expenses outside it are not eligible.
+                *purpose_and_period(snapshot, period_label="Bewilligungszeitraum"),
                 ("Zuwendungsart", financing["funding_kind"]),
                 ("Finanzierungsart", financing["financing_type"]),
                 ("Form der Zuwendung", financing["funding_form"]),
@@ -102,6 +112,7 @@ def story(snapshot: dict) -> list[Flowable]:
         )
     parts.extend(legal_texts(snapshot))
     parts.extend(closing(snapshot))
+    parts.extend(enclosures(snapshot))
     return parts
 
 

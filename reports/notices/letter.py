@@ -8,10 +8,14 @@ Positions (DIN 5008, form B), measured from the top left corner of the page:
 
 - letterhead (Briefkopf) in the top 45 mm;
 - address field 20 mm from the left, 45 mm from the top, 85 × 45 mm, for the window
-  of a DL envelope: 17.7 mm for the return address (sender line) and remarks, then
-  27.3 mm (six lines) for the recipient;
+  of a DL envelope, its text from 25 mm (the field's 5 mm inner margin): 17.7 mm for
+  the return address (sender line) and remarks, then 27.3 mm (six lines of 10 pt) for
+  the recipient; a longer address is set smaller rather than cut, and a word longer
+  than the field (a 150-letter name) is broken inside it;
 - information block 125 mm from the left, from 50 mm down: file number, notice
-  number, date of the application, date of the notice;
+  number ("Bescheidnummer" only on a Bescheid), date of the application, the clerk
+  with phone and e-mail, date of the notice;
+- footer on every page: the office's address, phone, e-mail and account;
 - subject in bold from 98.46 mm, text from 25 mm left to 20 mm right;
 - fold marks at 105 mm and 210 mm, punch mark at 148.5 mm;
 - "Seite x von y" on every page (the total is known only at the end, so the canvas
@@ -65,14 +69,16 @@ LEFT = 25 * mm
 RIGHT = 20 * mm
 TEXT_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 BOTTOM = 25 * mm
-ADDRESS_LEFT = 20 * mm
+ADDRESS_LEFT = 25 * mm  # text of the address field (the field itself starts at 20 mm)
 ADDRESS_TOP = 45 * mm
-ADDRESS_WIDTH = 85 * mm
+ADDRESS_WIDTH = 75 * mm  # 85 mm field less 5 mm inner margin on either side
 ADDRESS_REMARK_ZONE = 17.7 * mm
 ADDRESS_LINES = 6
 INFO_LEFT = 125 * mm
 INFO_TOP = 50 * mm
-INFO_VALUE_LEFT = 160 * mm
+INFO_VALUE_LEFT = 150 * mm
+INFO_VALUE_WIDTH = PAGE_WIDTH - RIGHT - INFO_VALUE_LEFT
+FOOTER_TOP = 19 * mm  # baseline of the first footer line, from the bottom edge
 SUBJECT_TOP = 98.46 * mm
 FOLLOW_TOP = 25 * mm
 LINE = 4.23 * mm  # 12 pt: one line of 10 pt text
@@ -263,9 +269,28 @@ def legal_texts(snapshot: dict) -> list[Flowable]:
     """The year's legal text blocks copied into the snapshot (only those marked "printed")."""
     story: list[Flowable] = []
     for block in snapshot.get("legal_texts") or []:
+        if block["kind"] == ENCLOSURES:
+            continue  # listed after the signature, see ``enclosures``
         story.append(heading(block["title"]))
         story.extend(text(block["text"]))
     return story
+
+
+ENCLOSURES = "enclosures"
+
+
+def enclosures(snapshot: dict) -> list[Flowable]:
+    """The list of enclosures ("Anlagen") below the signature: one per line of its block."""
+    for block in snapshot.get("legal_texts") or []:
+        if block["kind"] == ENCLOSURES:
+            items = [line.strip() for line in plain(block["text"]).split("\n") if line.strip()]
+            if items:
+                return [
+                    Spacer(1, 2 * mm),
+                    heading(block["title"] or "Anlagen"),
+                    *(para("– " + esc(item)) for item in items),
+                ]
+    return []
 
 
 def correction_note(snapshot: dict) -> list[Flowable]:
@@ -303,11 +328,11 @@ def closing(snapshot: dict) -> list[Flowable]:
     ]
 
 
-def purpose_and_period(snapshot: dict) -> list[tuple[str, str]]:
+def purpose_and_period(snapshot: dict, *, period_label: str = "Zeitraum") -> list[tuple[str, str]]:
     application = snapshot["application"]
     return [
         ("Zweck", application.get("purpose_label") or "–"),
-        ("Zeitraum", f"{date_de(application.get('period_start'))} bis {date_de(application.get('period_end'))}"),
+        (period_label, f"{date_de(application.get('period_start'))} bis {date_de(application.get('period_end'))}"),
     ]
 
 
@@ -352,6 +377,21 @@ def _fitting(text: str, font: str, size: float, width: float) -> str:
     return simpleSplit(text, font, size, width)[0] if text else ""
 
 
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` in lines no wider than ``width``; a word longer than a line is broken
+    between letters (``simpleSplit`` alone would let it run off the page)."""
+    lines: list[str] = []
+    for line in simpleSplit(text, font, size, width) or [""]:
+        while pdfmetrics.stringWidth(line, font, size) > width:
+            cut = len(line) - 1
+            while cut > 1 and pdfmetrics.stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return lines
+
+
 def _draw_letterhead(canvas, sender: dict) -> None:
     # Right-aligned at the right margin, inside the 45 mm of the letterhead.
     right = PAGE_WIDTH - RIGHT
@@ -380,41 +420,77 @@ def _draw_address(canvas, snapshot: dict) -> None:
     canvas.setStrokeColor(GREY)
     canvas.line(ADDRESS_LEFT, _y(ADDRESS_TOP + 4.8 * mm), ADDRESS_LEFT + width, _y(ADDRESS_TOP + 4.8 * mm))
 
-    # Recipient: at most six lines of 10 pt in the address zone; long lines wrap.
-    lines: list[str] = []
-    for line in snapshot["recipient"]["lines"]:
-        lines.extend(simpleSplit(plain(line), FONT, 10, ADDRESS_WIDTH - 2 * mm) or [""])
+    # Recipient: six lines of 10 pt fill the zone; a longer address is set smaller (down
+    # to 7 pt) so that no line of it is lost, and only then cut.
+    zone = 45 * mm - ADDRESS_REMARK_ZONE
+    for size in (10, 9, 8, 7):
+        lines = [
+            part for line in snapshot["recipient"]["lines"] for part in wrap(plain(line), FONT, size, ADDRESS_WIDTH)
+        ]
+        leading = LINE * size / 10
+        fits = int((zone - 1 * mm) // leading)
+        if len(lines) <= fits:
+            break
     canvas.setFillColor(colors.black)
-    canvas.setFont(FONT, 10)
-    first_baseline = ADDRESS_TOP + ADDRESS_REMARK_ZONE + 3.5 * mm
-    for index, line in enumerate(lines[:ADDRESS_LINES]):
-        canvas.drawString(ADDRESS_LEFT, _y(first_baseline + index * LINE), line)
+    canvas.setFont(FONT, size)
+    first_baseline = ADDRESS_TOP + ADDRESS_REMARK_ZONE + 3.5 * mm * size / 10
+    for index, line in enumerate(lines[:fits]):
+        canvas.drawString(ADDRESS_LEFT, _y(first_baseline + index * leading), line)
 
 
-def _draw_info_block(canvas, snapshot: dict) -> None:
+def _draw_info_block(canvas, snapshot: dict, *, bescheid: bool) -> None:
     application = snapshot["application"]
+    contact = snapshot.get("contact") or {}
     rows = [
         ("Aktenzeichen", snapshot.get("file_number") or "–"),
-        ("Bescheidnummer", snapshot["number"]),
+        # A reminder or an advice is no administrative act: it has a number, not a Bescheidnummer.
+        ("Bescheidnummer" if bescheid else "Schreiben-Nr.", snapshot["number"]),
         ("Ihr Antrag vom", date_de(application.get("submitted_on"))),
-        ("Datum", date_de(snapshot["issued_on"])),
     ]
+    rows.extend(
+        (label, contact[key])
+        for label, key in (("Bearbeitet von", "name"), ("Telefon", "phone"), ("E-Mail", "email"))
+        if contact.get(key)
+    )
+    rows.append(("Datum", date_de(snapshot["issued_on"])))
     for index, (label, value) in enumerate(rows):
         baseline = _y(INFO_TOP + 3.5 * mm + index * LINE)
         canvas.setFont(FONT, 8)
         canvas.setFillColor(GREY)
         canvas.drawString(INFO_LEFT, baseline, label)
-        canvas.setFont(FONT, 9)
+        value = plain(value)
+        size = 9
+        while size > 6 and pdfmetrics.stringWidth(value, FONT, size) > INFO_VALUE_WIDTH:
+            size -= 0.5
+        canvas.setFont(FONT, size)
         canvas.setFillColor(colors.black)
-        canvas.drawString(INFO_VALUE_LEFT, baseline, plain(value)[:30])
+        canvas.drawString(INFO_VALUE_LEFT, baseline, wrap(value, FONT, size, INFO_VALUE_WIDTH)[0])
 
 
-def _first_page(snapshot: dict):
+def footer_lines(sender: dict) -> list[str]:
+    """The office's address and how to reach and pay it, as two lines."""
+    first = " · ".join(plain(part) for part in [sender["name"], *(sender.get("lines") or [])] if part)
+    reach = [f"Telefon {sender['phone']}" if sender.get("phone") else "", sender.get("email") or ""]
+    bank = [f"IBAN {sender['iban']}" if sender.get("iban") else "", f"BIC {sender['bic']}" if sender.get("bic") else ""]
+    second = " · ".join(plain(part) for part in [*reach, *bank] if part)
+    return [line for line in (first, second) if line]
+
+
+def _draw_footer(canvas, snapshot: dict) -> None:
+    canvas.setFont(FONT, 7)
+    canvas.setFillColor(GREY)
+    # Left of "Seite x von y", which takes the last 25 mm of the line below.
+    for index, line in enumerate(footer_lines(snapshot["sender"])):
+        canvas.drawString(LEFT, FOOTER_TOP - index * 3.2 * mm, _fitting(line, FONT, 7, TEXT_WIDTH))
+
+
+def _first_page(snapshot: dict, *, bescheid: bool):
     def draw(canvas, doc) -> None:
         canvas.saveState()
         _draw_letterhead(canvas, snapshot["sender"])
         _draw_address(canvas, snapshot)
-        _draw_info_block(canvas, snapshot)
+        _draw_info_block(canvas, snapshot, bescheid=bescheid)
+        _draw_footer(canvas, snapshot)
         _draw_fold_marks(canvas)
         canvas.restoreState()
 
@@ -431,16 +507,18 @@ def _later_page(snapshot: dict):
             _y(15 * mm),
             f"{snapshot['title']} {snapshot['number']} vom {date_de(snapshot['issued_on'])}",
         )
+        _draw_footer(canvas, snapshot)
         _draw_fold_marks(canvas)
         canvas.restoreState()
 
     return draw
 
 
-def render_letter(*, snapshot: dict, subject: Sequence[str], story: Sequence[Flowable]) -> bytes:
+def render_letter(*, snapshot: dict, subject: Sequence[str], story: Sequence[Flowable], bescheid: bool = True) -> bytes:
     """The letter as PDF bytes: letterhead, address, information block, subject, ``story``.
 
     ``subject`` holds plain text lines (escaped here); the first is printed bold.
+    ``bescheid`` is False for letters that are no administrative act (reminder, advice).
     """
     register_fonts()
     s = styles()
@@ -464,7 +542,7 @@ def render_letter(*, snapshot: dict, subject: Sequence[str], story: Sequence[Flo
     later_frame = Frame(LEFT, BOTTOM, TEXT_WIDTH, PAGE_HEIGHT - FOLLOW_TOP - BOTTOM, id="later", **no_padding)
     doc.addPageTemplates(
         [
-            PageTemplate(id="first", frames=[first_frame], onPage=_first_page(snapshot)),
+            PageTemplate(id="first", frames=[first_frame], onPage=_first_page(snapshot, bescheid=bescheid)),
             PageTemplate(id="later", frames=[later_frame], onPage=_later_page(snapshot)),
         ]
     )

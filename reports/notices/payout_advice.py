@@ -89,4 +89,5 @@ def render(snapshot: dict) -> bytes:
             f"Ihr Antrag {snapshot.get('file_number') or ''}: {snapshot['application']['title']}",
         ],
         story=story(snapshot),
+        bescheid=False,
     )

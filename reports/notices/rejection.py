@@ -23,7 +23,7 @@ from reports.notices.letter import (
 
 KIND = "rejection"
 TITLE = "Ablehnungsbescheid"
-LEGAL_KINDS = ("legal_basis", "remedy", "data_protection")
+LEGAL_KINDS = ("rejection_basis", "remedy", "data_protection")
 EXTRA_FIELDS: dict[str, ExtraField] = {}
 
 

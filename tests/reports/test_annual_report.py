@@ -29,6 +29,7 @@ SHEETS = [
     "Summen nach Strukturstatus",
     "Summen nach Zweck",
     "Auszahlungen",
+    "Rückforderungen",
 ]
 MONEY_FORMAT = '#,##0.00 "€"'
 HYPERLINK = '=HYPERLINK("https://example.org/boese","Klick")'
@@ -120,7 +121,7 @@ def test_the_workbook_has_the_sheets_frozen_headers_filters_and_widths(data, pro
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
         assert ws.column_dimensions["A"].width > 10, name
         assert all(cell.font.b for cell in ws[1]), name
-    assert workbook["Anträge"].auto_filter.ref == "A1:O4"
+    assert workbook["Anträge"].auto_filter.ref == "A1:S4"
 
 
 def test_one_row_per_submitted_application_with_numbers_and_dates(data, programme_year):

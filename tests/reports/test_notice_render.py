@@ -8,6 +8,7 @@ import io
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
 
 from reports.models import Notice
 from reports.notices import MODULES, notice_module, render_notice
@@ -29,7 +30,14 @@ def snapshot(kind: str = "approval", **changes) -> dict:
         "title": notice_module(kind).TITLE,
         "number": "ZD-2026-00042",
         "issued_on": "2026-11-24",
-        "sender": {"name": "Geschäftsstelle Zukunftsraum Demografie", "lines": ["Musterstraße 1", "10115 Berlin"]},
+        "sender": {
+            "name": "Geschäftsstelle Zukunftsraum Demografie",
+            "lines": ["Musterstraße 1", "10115 Berlin"],
+            "phone": "030 1234-0",
+            "email": "post@zukunftsraum.example",
+            "iban": "DE02120300000000202051",
+            "bic": "BYLADEM1001",
+        },
         "recipient": {"lines": ["Hansestadt Gardelegen", "z. Hd. Anja Antrag", "39638 Gardelegen"]},
         "municipality": {
             "name": "Gardelegen, Hansestadt",
@@ -40,6 +48,11 @@ def snapshot(kind: str = "approval", **changes) -> dict:
             "kreis": "Altmarkkreis Salzwedel",
         },
         "contact_name": "Anja Antrag",
+        "contact": {
+            "name": "Sabine Sachbearbeitung",
+            "phone": "030 1234-567",
+            "email": "s.sachbearbeitung@example.org",
+        },
         "file_number": "MF-2026-00001",
         "programme_year": 2026,
         "application": {
@@ -196,3 +209,112 @@ def test_a_correction_names_the_notice_it_replaces():
 def test_control_characters_in_user_text_do_not_break_the_pdf():
     data = render_notice(snapshot(reasons="Zeile\x00eins\x0b\r\nzwei\x1f"))
     assert "Zeileeins" in pdf_text(data)
+
+
+# --- every letter (issue 13, item 13) ------------------------------------------------------
+
+
+def text_positions(data: bytes, page: int = 0) -> list[tuple[str, float, float, float]]:
+    """(text, x from the left edge in mm, y from the top edge in mm, size in pt) of each text piece."""
+    found: list[tuple[str, float, float, float]] = []
+    reader = PdfReader(io.BytesIO(data))
+    height = float(reader.pages[page].mediabox.height)
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            x, y = tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]
+            found.append((text.strip(), x / 72 * 25.4, (height - y) / 72 * 25.4, font_size * tm[0]))
+
+    reader.pages[page].extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("kind", sorted(MODULES))
+def test_the_recipient_stands_in_the_din_5008_address_field(kind):
+    pieces = text_positions(render_notice(snapshot(kind)))
+    recipient = [(x, y) for text, x, y, _ in pieces if text == "z. Hd. Anja Antrag"]
+    assert recipient, pieces
+    x, y = recipient[0]
+    assert x == pytest.approx(25, abs=0.1)  # text from 25 mm
+    assert 45 + 17.7 < y < 90  # below the remark zone, inside the 45 mm field
+
+
+def test_a_150_letter_name_is_wrapped_inside_the_address_field():
+    name = "Ober" + "x" * 142 + "dorf"
+    data = render_notice(
+        snapshot(recipient={"lines": [name, "z. Hd. Anja Antrag", "Hauptstraße 1", "39638 Gardelegen"]})
+    )
+    pieces = [(text, x, size) for text, x, y, size in text_positions(data) if 62.7 < y < 90 and x < 110]
+    assert "".join(text for text, *_ in pieces).startswith(name)
+    for text, x, size in pieces:
+        assert x + pdfmetrics.stringWidth(text, "DejaVuSans", size) / 72 * 25.4 <= 100.01  # 25 + 75 mm
+    assert "39638 Gardelegen" in [text for text, *_ in pieces]  # nothing of the address is lost
+
+
+def test_every_letter_names_the_clerk_with_phone_and_email():
+    for kind in MODULES:
+        text = pdf_text(render_notice(snapshot(kind)))
+        assert "Bearbeitet von" in text and "Sabine Sachbearbeitung" in text
+        assert "030 1234-567" in text and "s.sachbearbeitung@example.org" in text
+
+
+def test_every_page_has_a_footer_with_the_offices_address_and_account():
+    long_text = "\n\n".join("Nebenbestimmung mit langem Text. " * 12 for _ in range(30))
+    data = render_notice(
+        snapshot(legal_texts=[{"kind": "conditions", "title": "Nebenbestimmungen", "text": long_text}])
+    )
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 2
+    for page in reader.pages:
+        text = page.extract_text()
+        assert "Geschäftsstelle Zukunftsraum Demografie · Musterstraße 1 · 10115 Berlin" in text
+        assert "IBAN DE02120300000000202051" in text and "BIC BYLADEM1001" in text
+        assert "Telefon 030 1234-0" in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "bescheid"),
+    [
+        ("approval", True),
+        ("rejection", True),
+        ("refund_claim", True),
+        ("payout_advice", False),
+        ("proof_of_use_reminder", False),
+    ],
+)
+def test_only_a_bescheid_has_a_bescheidnummer(kind, bescheid):
+    text = pdf_text(render_notice(snapshot(kind)))
+    assert ("Bescheidnummer" in text) is bescheid
+    assert "ZD-2026-00042" in text
+
+
+def test_a_snapshot_of_schema_1_without_contact_and_account_still_renders():
+    old = snapshot(sender={"name": "Geschäftsstelle", "lines": ["10115 Berlin"]})
+    del old["contact"]
+    text = pdf_text(render_notice(old))
+    assert "Bearbeitet von" not in text and "IBAN" not in text
+
+
+def test_a_refund_claim_whose_rate_is_not_yet_published_says_its_interest_is_provisional():
+    data = snapshot("refund_claim")
+    data["extra"].update(
+        interest_from="2026-12-01",
+        interest_to_due="1.50",
+        interest_missing_from="2027-01-01",
+        interest_rate="6.27",
+        interest_per_day="0.05",
+    )
+    text = " ".join(pdf_text(render_notice(data)).split())
+    assert "Bei Zahlung am 31.01.2027 betragen die Zinsen 1,50 €" in text
+    assert "vorläufig: Der Basiszinssatz ab dem 01.01.2027 ist noch nicht bekannt gegeben" in text
+    assert "kommen 0,05 € an Zinsen hinzu" in text
+    assert "Verwendungszweck ZD-2026-00042" in text and "IBAN DE02120300000000202051" in text
+
+
+def test_a_long_email_address_stays_inside_the_information_block():
+    email = "sabine.sachbearbeitung-vertretung@geschaeftsstelle-zukunftsraum-demografie.example"
+    data = render_notice(snapshot(contact={"name": "Sabine Sachbearbeitung", "phone": "", "email": email}))
+    pieces = [piece for piece in text_positions(data) if email.startswith(piece[0]) and piece[1] > 140]
+    assert pieces
+    for text, x, _, size in pieces:
+        assert x + pdfmetrics.stringWidth(text, "DejaVuSans", size) / 72 * 25.4 <= 190.01  # 20 mm right margin

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from budgets.sepa import sepa_has_latin
 from core.dates import format_day
 from core.money import money
 from core.templatetags.money import eur
@@ -331,6 +332,19 @@ class ApplicationForm(forms.Form):
             return iban_details(iban=value)
         except GrantsError as error:
             raise ValidationError(error.message, code=error.code) from None
+
+    def clean_account_holder(self) -> str:
+        value = self.cleaned_data.get("account_holder", "")
+        # The holder is the payee of the SEPA transfer: the bank reads Latin letters only.
+        if value.strip() and not sepa_has_latin(value, 70):
+            raise ValidationError(
+                _(
+                    "Bitte geben Sie den Kontoinhaber in lateinischen Buchstaben an, so wie ihn die Bank führt: "
+                    "Die Überweisung (SEPA) kennt nur lateinische Buchstaben."
+                ),
+                code="no_latin",
+            )
+        return value
 
     def clean_contact_phone(self) -> str:
         value = self.cleaned_data.get("contact_phone", "").strip()

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import GermanDecimalField
+from core.money import format_eur
 from grants.models import Application, Land, StructuralStatus
 from workflows.applications.selectors import OVERDUE_AFTER_DAYS, QUEUE_STATUSES, QueueFilter
 from workflows.common.fields import lazy_format
@@ -97,7 +98,51 @@ class RecommendRejectionForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    note = _text(_("Vermerk zur Bewilligung"), required=False, rows=3)
+    """The approver's amount: the recommended one, or less with a reason (the service checks again)."""
+
+    amount = GermanDecimalField(
+        label=_("Bewilligter Betrag (EUR)"),
+        # Left empty, the recommended amount is approved.
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    note = _text(
+        _("Begründung oder Vermerk zur Bewilligung"),
+        required=False,
+        rows=3,
+        help_text=_("Pflicht, wenn Sie weniger als empfohlen bewilligen; sie wird in der Akte protokolliert."),
+    )
+
+    def __init__(self, *args, recommended: Decimal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recommended = recommended
+        if recommended is not None:
+            self.fields["amount"].initial = recommended
+            self.fields["amount"].help_text = lazy_format(
+                _("Höchstens der empfohlene Betrag von %(amount)s."), amount=format_eur(recommended)
+            )
+
+    def clean(self):
+        data = super().clean()
+        amount = data.get("amount")
+        if amount is None or self.recommended is None:
+            return data
+        if amount > self.recommended:
+            self.add_error(
+                "amount",
+                _("Höchstens der empfohlene Betrag von %(amount)s kann bewilligt werden.")
+                % {"amount": format_eur(self.recommended)},
+            )
+        elif amount < self.recommended and not (data.get("note") or "").strip():
+            self.add_error(
+                "note",
+                _("Bitte begründen Sie, warum Sie weniger als den empfohlenen Betrag von %(amount)s bewilligen.")
+                % {"amount": format_eur(self.recommended)},
+            )
+        return data
 
 
 class RejectForm(forms.Form):

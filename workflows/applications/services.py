@@ -26,6 +26,7 @@ from budgets.models import LedgerEntry
 from budgets.selectors import municipality_remaining_cap, programme_available
 from core.dates import format_day
 from core.money import ZERO, format_eur, money
+from grants.eligibility import NOT_OVERRIDABLE
 from grants.models import (
     Application,
     CostLine,
@@ -451,6 +452,8 @@ def eligibility_override(*, clerk: AbstractUser, application_id: int, result_id:
             raise WorkflowError(_("Das Prüfergebnis wurde nicht gefunden."), code="not_found") from None
         if result.outcome != EligibilityResult.Outcome.FAILED or result.overridden_by_id:
             raise WorkflowError(_("Nur eine nicht erfüllte Regel kann übersteuert werden."), code="not_failed")
+        if result.rule in NOT_OVERRIDABLE:
+            raise WorkflowError(str(NOT_OVERRIDABLE[result.rule]), code="not_overridable")
         result.overridden_by = clerk
         result.override_reason = reason
         result.overridden_at = timezone.now()
@@ -480,7 +483,13 @@ def application_recommend(
         application_can_review(user=clerk, application=application).require()
         reason = clean_reason(reason, what=_("eine Begründung"))
         if recommendation == Application.Recommendation.APPROVE:
-            blocking = [r.rule for r in application.eligibility_results.filter(current=True) if r.blocking]
+            # A hard limit (the cap) is not overridden: the recommended amount is checked
+            # against what is free today instead, below.
+            blocking = [
+                r.rule
+                for r in application.eligibility_results.filter(current=True)
+                if r.blocking and r.rule not in NOT_OVERRIDABLE
+            ]
             if blocking:
                 raise WorkflowError(
                     _("Nicht erfüllte Fördervoraussetzungen müssen erst übersteuert werden: %(rules)s.")
@@ -496,6 +505,7 @@ def application_recommend(
                     % {"requested": format_eur(application.requested_amount or ZERO)},
                     code="amount",
                 )
+            _expect_within_cap(application=application, amount=amount, approving=False)
             application.recommended_amount = amount
         elif recommendation == Application.Recommendation.REJECT:
             application.recommended_amount = None
@@ -522,19 +532,82 @@ def application_recommend(
     return application
 
 
-@german_records
-def application_approve(*, approver: AbstractUser, application_id: int, reason: str = "") -> Application:
-    """Approve and commit the money in one transaction.
+def _expect_within_cap(*, application: Application, amount: Decimal, approving: bool) -> None:
+    """Refuse an amount beyond the municipality's remaining cap: a hard limit, no override lets it pass."""
+    remaining = municipality_remaining_cap(
+        programme_year=application.programme_year, municipality=application.municipality
+    )
+    if amount > remaining:
+        if approving:
+            message = _(
+                "Der Höchstbetrag der Kommune würde überschritten: frei sind noch %(remaining)s, "
+                "bewilligt werden sollen %(amount)s."
+            )
+        else:
+            message = _(
+                "Der Höchstbetrag der Kommune würde überschritten: frei sind noch %(remaining)s, "
+                "empfohlen werden sollen %(amount)s."
+            )
+        raise WorkflowError(
+            message % {"remaining": format_eur(max(remaining, ZERO)), "amount": format_eur(amount)}, code="cap"
+        )
 
-    The programme year row is locked first: every approval of the year queues behind
-    it, so the cap and budget checks see every commitment booked before them, and two
+
+def _expect_within_budget(*, application: Application, amount: Decimal) -> None:
+    """Refuse an amount beyond the programme's available budget (checked at approval only: the
+    budget may still grow while a recommendation waits)."""
+    available = programme_available(programme_year=application.programme_year)
+    if amount > available:
+        raise WorkflowError(
+            _("Das Programmbudget reicht nicht: verfügbar sind noch %(available)s, bewilligt werden sollen %(amount)s.")
+            % {"available": format_eur(max(available, ZERO)), "amount": format_eur(amount)},
+            code="budget",
+        )
+
+
+def _approved_amount(*, application: Application, amount: Decimal | None, reason: str) -> Decimal:
+    """The amount the approver decides: the recommended one, or less with a reason; never more."""
+    recommended = money(application.recommended_amount)
+    if amount is None:
+        return recommended
+    amount = money(amount)
+    if amount <= ZERO:
+        raise WorkflowError(_("Der bewilligte Betrag muss größer als 0 € sein."), code="amount")
+    ceiling = min(recommended, money(application.requested_amount or recommended))
+    if amount > ceiling:
+        raise WorkflowError(
+            _(
+                "Der bewilligte Betrag darf den empfohlenen Betrag von %(recommended)s "
+                "und den beantragten Betrag nicht übersteigen."
+            )
+            % {"recommended": format_eur(recommended)},
+            code="amount",
+        )
+    if amount < recommended and not reason:
+        raise WorkflowError(
+            _("Bitte begründen Sie, warum Sie weniger als den empfohlenen Betrag von %(amount)s bewilligen.")
+            % {"amount": format_eur(recommended)},
+            code="note",
+        )
+    return amount
+
+
+@german_records
+def application_approve(
+    *, approver: AbstractUser, application_id: int, reason: str = "", amount: Decimal | None = None
+) -> Application:
+    """Approve ``amount`` (default: the recommended one) and commit the money in one transaction.
+
+    The approver may approve less than recommended, with a reason; the cap and the budget are
+    hard limits. The programme year row is locked first: every approval of the year queues
+    behind it, so the cap and budget checks see every commitment booked before them, and two
     approvals racing for the last euros cannot both succeed.
     """
     with transaction.atomic():
         year_id = Application.objects.filter(pk=application_id).values_list("programme_year_id", flat=True).first()
         if year_id is None:
             raise WorkflowError(_("Der Antrag wurde nicht gefunden."), code="not_found")
-        programme_year = ProgrammeYear.objects.select_for_update().get(pk=year_id)
+        ProgrammeYear.objects.select_for_update().get(pk=year_id)
         application = lock_application(application_id)
         application_can_decide(user=approver, application=application).require()
         if application.recommendation != Application.Recommendation.APPROVE:
@@ -542,27 +615,10 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
                 _("Empfohlen ist die Ablehnung. Bitte lehnen Sie ab oder geben Sie den Antrag zurück."),
                 code="recommendation",
             )
-        amount = money(application.recommended_amount)
-        remaining = municipality_remaining_cap(programme_year=programme_year, municipality=application.municipality)
-        if amount > remaining:
-            raise WorkflowError(
-                _(
-                    "Der Höchstbetrag der Kommune würde überschritten: frei sind noch %(remaining)s, "
-                    "bewilligt werden sollen %(amount)s."
-                )
-                % {"remaining": format_eur(max(remaining, ZERO)), "amount": format_eur(amount)},
-                code="cap",
-            )
-        available = programme_available(programme_year=programme_year)
-        if amount > available:
-            raise WorkflowError(
-                _(
-                    "Das Programmbudget reicht nicht: verfügbar sind noch %(available)s, "
-                    "bewilligt werden sollen %(amount)s."
-                )
-                % {"available": format_eur(max(available, ZERO)), "amount": format_eur(amount)},
-                code="budget",
-            )
+        reason = clean_reason(reason, what=_("eine Begründung"), required=False)
+        amount = _approved_amount(application=application, amount=amount, reason=reason)
+        _expect_within_cap(application=application, amount=amount, approving=True)
+        _expect_within_budget(application=application, amount=amount)
         ledger_book(
             application=application,
             kind=LedgerEntry.Kind.COMMITMENT,
@@ -570,10 +626,18 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
             booked_by=approver,
             note=application.file_number or "",
         )
+        recommended = money(application.recommended_amount)
         application.approved_amount = amount
         application.decided_by = approver
-        application.decision_reason = clean_reason(reason, what=_("eine Begründung"), required=False)
+        application.decision_reason = reason
         application.approve()
+        if amount < recommended:
+            comment = _("Bewilligt: %(amount)s statt empfohlener %(recommended)s") % {
+                "amount": format_eur(amount),
+                "recommended": format_eur(recommended),
+            }
+        else:
+            comment = _("Bewilligt: %(amount)s") % {"amount": format_eur(amount)}
         _moved(
             application,
             "approved_amount",
@@ -583,8 +647,7 @@ def application_approve(*, approver: AbstractUser, application_id: int, reason: 
             action="grants.application.approved",
             actor=approver,
             from_state=S.RECOMMENDED,
-            comment=_("Bewilligt: %(amount)s") % {"amount": format_eur(amount)}
-            + (f" – {application.decision_reason}" if application.decision_reason else ""),
+            comment=comment + (f" – {reason}" if reason else ""),
         )
         # The proof of use exists from the moment of approval, with its due date.
         proof_of_use_open_locked(application=application)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from grants.addresses import address_missing, address_of
-from grants.eligibility import RULE_LABELS
+from grants.eligibility import NOT_OVERRIDABLE, RULE_LABELS
 from grants.models import Application, StructuralStatus
 from grants.permissions import role_required
 from grants.roles import OFFICE_READERS, OFFICE_WORKERS, Role
@@ -61,22 +61,38 @@ STRUCTURAL_VARIANTS = {SS.C: "danger", SS.D: "warning", SS.NONE: "info"}
 
 # Controllers and administrators read every office page; only clerks and approvers post.
 office_pages = role_required(*OFFICE_READERS, write=OFFICE_WORKERS)
-# The approver's three answers to a recommendation: form, service, its text field, message.
+# The approver's three answers to a recommendation: form, the service call, message.
 DECISIONS = {
     "approve": (
         ApproveForm,
-        services.application_approve,
-        "note",
+        lambda approver, application, data: services.application_approve(
+            approver=approver, application_id=application.pk, amount=data["amount"], reason=data["note"]
+        ),
         gettext_lazy("Der Antrag ist bewilligt; die Mittel sind gebunden."),
     ),
-    "reject": (RejectForm, services.application_reject, "reason", gettext_lazy("Der Antrag ist abgelehnt.")),
+    "reject": (
+        RejectForm,
+        lambda approver, application, data: services.application_reject(
+            approver=approver, application_id=application.pk, reason=data["reason"]
+        ),
+        gettext_lazy("Der Antrag ist abgelehnt."),
+    ),
     "send_back": (
         SendBackForm,
-        services.application_send_back,
-        "reason",
+        lambda approver, application, data: services.application_send_back(
+            approver=approver, application_id=application.pk, reason=data["reason"]
+        ),
         gettext_lazy("Der Antrag ist zur erneuten Prüfung an die Sachbearbeitung zurückgegangen."),
     ),
 }
+
+
+def _decision_form(action: str, application: Application, data=None):
+    form_class = DECISIONS[action][0]
+    if form_class is ApproveForm:
+        return ApproveForm(data, prefix=action, recommended=application.recommended_amount)
+    return form_class(data, prefix=action)
+
 
 # The clerk's answers on the review page: form, its prefix, its key among the page's
 # forms, the service it calls, the message. Rule overrides have a form per rule.
@@ -161,6 +177,8 @@ def _results(application: Application) -> list[dict]:
             "result": result,
             "label": RULE_LABELS.get(result.rule, result.rule),
             "variant": OUTCOME_VARIANTS.get(result.outcome, "info"),
+            # A failed hard limit says why no override is offered.
+            "not_overridable": NOT_OVERRIDABLE.get(result.rule, "") if result.blocking else "",
         }
         for result in selectors.current_eligibility(application=application)
     ]
@@ -322,7 +340,7 @@ def _review_forms(application: Application, results: list[dict]) -> dict:
         "overrides": {
             row["result"].pk: OverrideForm(prefix=f"override-{row['result'].pk}")
             for row in results
-            if row["result"].blocking
+            if row["result"].blocking and not row["not_overridable"]
         },
         "info_form": RequestInfoForm(prefix="info"),
         "approval_form": RecommendApprovalForm(prefix="approval", initial={"amount": application.requested_amount}),
@@ -401,11 +419,7 @@ def _decision_response(request: HttpRequest, application: Application, task, *, 
     permission = application_can_decide(user=request.user, application=application, task=task)
     context = _common_context(application)
     context.update(_task_context(request, application, task, ApplicationFlow.decision, permission))
-    forms = {
-        "approve_form": ApproveForm(prefix="approve"),
-        "reject_form": RejectForm(prefix="reject"),
-        "send_back_form": SendBackForm(prefix="send_back"),
-    }
+    forms = {f"{action}_form": _decision_form(action, application) for action in DECISIONS}
     forms.update(bound or {})
     context.update(forms)
     can_decide = permission.allowed
@@ -440,13 +454,13 @@ def _decision_step(request: HttpRequest, application: Application, task, *, acti
         messages.error(request, _("Unbekannte Aktion. Bitte laden Sie die Seite neu."))
         return redirect(page_url)
     user = request.user
-    form_class, service, text_field, done = DECISIONS[action]
-    form = form_class(request.POST, prefix=action)
+    _form_class, service_call, done = DECISIONS[action]
+    form = _decision_form(action, application, request.POST)
     response = _run(
         request,
         permission=application_can_decide(user=user, application=application, task=task),
         form=form,
-        call=lambda data: service(approver=user, application_id=application.pk, reason=data[text_field]),
+        call=lambda data: service_call(user, application, data),
         done=str(done),
         next_url=reverse("office_queue"),
     )

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from budgets.sepa import sepa_has_latin
 from core.money import ZERO, money
 from grants.models import CostType
 from workflows.common.attachments import MAX_ATTACHMENT_BYTES, check_upload, clean_file_name
@@ -31,6 +32,10 @@ INVOICE_FIELDS = ["issuer", "number", "invoice_date", "amount", "cost_type"]
 CHOOSE_FILES_AGAIN = _(
     "Bitte wählen Sie die Belege erneut aus: Aus Sicherheitsgründen behält der Browser ausgewählte Dateien "
     "nicht, wenn das Formular mit Hinweisen zurückkommt. Alle anderen Angaben sind erhalten."
+)
+NO_LATIN_TOWN = _(
+    "Bitte geben Sie den Ort in lateinischen Buchstaben an (z. B. »Kyjiw« statt »Київ«): Die Überweisung "
+    "(SEPA) kennt nur lateinische Buchstaben."
 )
 # Interpolated when shown, not at import: the language is known only per request.
 FILES_HELP = lazy(
@@ -248,6 +253,12 @@ class PayoutRequestForm(forms.Form):
         },
     )
     files = MultipleFileField(label=_("Rechnungen und Zahlungsbelege"))
+
+    def clean_town(self) -> str:
+        value = self.cleaned_data["town"]
+        if not sepa_has_latin(value, 35):
+            raise ValidationError(NO_LATIN_TOWN, code="no_latin")
+        return value
 
     def clean_country(self) -> str:
         value = self.cleaned_data["country"].strip().upper()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from budgets.ledger import ledger_book
 from budgets.models import LedgerEntry, Payout, SepaBatch, SepaBatchLine
-from budgets.selectors import application_paid_total
+from budgets.selectors import ReadyForBatch, application_paid_total, payouts_ready_for_batch
 from budgets.sepa import (
     SCHEMA,
     SepaAddress,
@@ -26,6 +26,7 @@ from budgets.sepa import (
     pain001_summary,
     render_pain001,
     sha256_hex,
+    transfer_line_problems,
     validate_pain001,
 )
 from core.money import ZERO, format_eur, money
@@ -119,6 +120,61 @@ def _transfer_line(payout: Payout) -> SepaTransferLine:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class LeftOut:
+    """A released payout the bank cannot be sent, and why (German); it stays released."""
+
+    payout: Payout
+    reasons: list[str]
+
+
+def _line_refusal(line: SepaTransferLine, *, debtor, execution_date: datetime.date) -> list[str]:
+    """Why ``line`` cannot go into a file: the known causes by name, anything else as the
+    schema says, from a file with this line alone (one bad line must not sink the others)."""
+    problems = transfer_line_problems(line)
+    if problems or debtor is None:
+        return problems
+    try:
+        validate_pain001(
+            render_pain001(message_id=line.end_to_end_id, execution_date=execution_date, debtor=debtor, lines=[line])
+        )
+    except SepaError as error:
+        return [
+            _("Die Überweisung entspricht nicht dem Schema %(schema)s: %(reason)s")
+            % {"schema": SCHEMA, "reason": error.message}
+        ]
+    return []
+
+
+def _partition(payouts: list[Payout], *, debtor, execution_date: datetime.date):
+    """The payouts that can go to the bank with their lines, and those left out with reasons."""
+    good: list[tuple[Payout, SepaTransferLine]] = []
+    left_out: list[LeftOut] = []
+    for payout in payouts:
+        line = _transfer_line(payout)
+        reasons = _line_refusal(line, debtor=debtor, execution_date=execution_date)
+        if reasons:
+            left_out.append(LeftOut(payout=payout, reasons=reasons))
+        else:
+            good.append((payout, line))
+    return good, left_out
+
+
+def sepa_ready(*, shown: int = 0) -> tuple[ReadyForBatch, list[LeftOut]]:
+    """What the next batch would hold (count, total, the first ``shown``) and the released
+    payouts it would leave out, with the reasons for the approver to see."""
+    try:
+        debtor = _debtor()
+    except WorkflowError:
+        # Without the settings no file is written at all; the named causes still show.
+        debtor = None
+    payouts = list(payouts_ready_for_batch().select_related("application__municipality"))
+    good, left_out = _partition(payouts, debtor=debtor, execution_date=timezone.localdate())
+    ready = [payout for payout, _line in good]
+    total = money(sum((payout.checked_amount for payout in ready), ZERO))
+    return ReadyForBatch(count=len(ready), total=total, payouts=ready[:shown] if shown else []), left_out
+
+
 def _pain001_checked(*, number: str, execution_date: datetime.date, debtor, lines: list[SepaTransferLine]):
     """The XML for the bank, valid against the XSD and read back: count, sum and references as booked."""
     try:
@@ -187,8 +243,18 @@ def sepa_batch_create(*, approver: AbstractUser, execution_date: datetime.date |
                 _("Es gibt keine freigegebenen Auszahlungen, die noch in keiner Sammelüberweisung stehen."),
                 code="nothing_to_batch",
             )
+        # A payout the bank cannot be sent stays released and out of the file; the page
+        # lists it with the reason. The others go to the bank.
+        good, left_out = _partition(payouts, debtor=debtor, execution_date=execution_date)
+        if not good:
+            raise WorkflowError(
+                _("Keine der freigegebenen Auszahlungen kann in eine SEPA-Datei: %(reasons)s")
+                % {"reasons": " ".join(f"{item.payout.number}: {' '.join(item.reasons)}" for item in left_out)},
+                code="nothing_to_batch",
+            )
+        payouts = [payout for payout, _line in good]
+        lines = [line for _payout, line in good]
         number = number_next(prefix=SEPA_NUMBER_PREFIX, year=today.year)
-        lines = [_transfer_line(payout) for payout in payouts]
         control_sum = money(sum((line.amount for line in lines), ZERO))
         xml, summary = _pain001_checked(number=number, execution_date=execution_date, debtor=debtor, lines=lines)
         batch = SepaBatch.objects.create(

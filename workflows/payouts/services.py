@@ -37,7 +37,8 @@ from schwifty import BIC
 from schwifty.exceptions import SchwiftyException
 
 from budgets.models import InvoiceFile, Payout, PayoutInvoice
-from budgets.selectors import application_payout_remaining, measure_start_date
+from budgets.selectors import application_payout_remaining, measure_start_date, payout_date_warnings
+from budgets.sepa import sepa_has_latin
 from core.money import ZERO, format_eur, money
 from grants.banking import iban_details, iban_normalise
 from grants.errors import GrantsError
@@ -152,8 +153,14 @@ def _clean_address(address: PayeeAddress) -> PayeeAddress:
     country = (address.country or "").strip().upper()
     if len(country) != 2 or not country.isascii() or not country.isalpha():
         raise WorkflowError(_("Bitte geben Sie das Land als ISO-Kürzel an (z. B. DE)."), code="address")
+    town = clean_line(address.town, label=_("den Ort"), max_length=35)
+    if not sepa_has_latin(town, 35):
+        raise WorkflowError(
+            _("Bitte geben Sie den Ort in lateinischen Buchstaben an: Die Überweisung (SEPA) kennt nur diese."),
+            code="address",
+        )
     return PayeeAddress(
-        town=clean_line(address.town, label=_("den Ort"), max_length=35),
+        town=town,
         postcode=clean_line(address.postcode, label=_("die Postleitzahl"), max_length=16, required=False),
         street=clean_line(address.street, label=_("die Straße"), max_length=70, required=False),
         building_number=clean_line(address.building_number, label=_("die Hausnummer"), max_length=16, required=False),
@@ -538,6 +545,10 @@ def payout_check(*, clerk: AbstractUser, payout_id: int, amount: Decimal | None 
             comment = _("Gekürzt auf %(amount)s") % {"amount": format_eur(amount)}
         else:
             comment = _("Anerkannt: %(amount)s") % {"amount": format_eur(amount)}
+        # The check record keeps what the clerk was warned of about the invoice dates.
+        warned = payout_date_warnings(payout=payout)
+        if warned:
+            comment = f"{comment} – {_('Hinweis bei der Prüfung:')} {' '.join(warned)}"
         audit_payout(
             payout=payout,
             action="budgets.payout.checked",

@@ -27,7 +27,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from budgets.models import InvoiceFile, Payout
-from budgets.selectors import application_payout_remaining, payout_warnings, payouts_ready_summary
+from budgets.selectors import (
+    application_payout_remaining,
+    payout_date_warnings,
+    payout_warnings,
+    payouts_ready_summary,
+)
 from core.money import format_eur
 from grants.models import Application
 from grants.permissions import can_act_for, role_required
@@ -520,6 +525,8 @@ def _render_office_payout(request: HttpRequest, payout: Payout, *, bound: dict |
         "invoices": payout.invoices.select_related("cost_type"),
         "files": payout.files.select_related("uploaded_by"),
         "warnings": payout_warnings(payout=payout) if payout.status in Payout.WITH_APPLICANT else [],
+        # Repeated beside the check button: the dates are what a check most easily misses.
+        "date_warnings": payout_date_warnings(payout=payout) if payout.status in Payout.WITH_APPLICANT else [],
         "history": _office_history(payout),
         "status_variant": PAYOUT_VARIANTS.get(payout.status, "info"),
         "remaining": application_payout_remaining(application=payout.application),

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from budgets.models import SepaBatch
-from budgets.selectors import payouts_ready_summary
 from core.money import format_eur, money
 from grants.permissions import role_required
 from grants.roles import OFFICE_WORKERS, Role
@@ -36,11 +35,12 @@ BATCH_VARIANTS = {B.CREATED: "info", B.EXPORTED: "warning", B.BOOKED: "success"}
 
 
 def _render_sepa(request: HttpRequest, *, create_form=None, status: int = 200):
-    ready = payouts_ready_summary(shown=PAGE_SIZE)
+    ready, left_out = sepa.sepa_ready(shown=PAGE_SIZE)
     if create_form is None:
         create_form = SepaBatchCreateForm(initial={"expected_count": ready.count, "expected_total": ready.total})
     context = {
         "ready": ready,
+        "left_out": left_out,
         "create_form": create_form,
         "batches": page_of(request, SepaBatch.objects.select_related("created_by"), "seite"),
         "can_create": sepa_batch_can_create(user=request.user),
@@ -59,7 +59,7 @@ def sepa_overview(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("SEPA-Dateien erstellt die Bewilligung."))
     form = SepaBatchCreateForm(request.POST)
     if form.is_valid():
-        ready = payouts_ready_summary()
+        ready, _left_out = sepa.sepa_ready()
         data = form.cleaned_data
         if (data["expected_count"], money(data["expected_total"])) != (ready.count, ready.total):
             # What was confirmed must be what goes to the bank.
@@ -88,6 +88,13 @@ def sepa_overview(request: HttpRequest) -> HttpResponse:
                 _("Die Sammelüberweisung %(number)s über %(count)d Auszahlung(en), zusammen %(total)s, ist erstellt.")
                 % {"number": batch.number, "count": batch.transaction_count, "total": format_eur(batch.control_sum)},
             )
+            _ready, left_out = sepa.sepa_ready()
+            for item in left_out:
+                messages.warning(
+                    request,
+                    _("Der Mittelabruf %(number)s ist nicht in der Datei und bleibt freigegeben: %(reasons)s")
+                    % {"number": item.payout.number, "reasons": " ".join(item.reasons)},
+                )
             return redirect("sepa_batch_detail", pk=batch.pk)
     return _render_sepa(request, create_form=form)
 

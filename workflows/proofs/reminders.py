@@ -32,6 +32,10 @@ from workflows.proofs.services import proofs_open_missing
 
 PS = ProofOfUse.Status
 
+# The reminder after the deadline grants a new time limit (Nachfrist) of two weeks,
+# after which the office moves to revoke the approval.
+GRACE_DAYS = 14
+
 __all__ = ["DUE_SOON_DAYS", "ReminderRun", "proof_reminder_send", "proof_reminders_send"]
 
 
@@ -81,7 +85,17 @@ def _send(
     audit_proof(proof=proof, action=action, actor=actor, from_state=proof.status, comment=comment)
     if field == "overdue_reminded_at":
         # The reminder after the deadline is a letter of record (Mahnung), not only an e-mail.
-        notice_issue(application=application, kind=Notice.Kind.PROOF_OF_USE_REMINDER, user=actor)
+        # It prints the proof's own due date (a proof may be due earlier or later than the
+        # year's default) and the new time limit.
+        notice_issue(
+            application=application,
+            kind=Notice.Kind.PROOF_OF_USE_REMINDER,
+            user=actor,
+            extra={
+                "proof_due_date": proof.due_date,
+                "due_date": timezone.localdate() + datetime.timedelta(days=GRACE_DAYS),
+            },
+        )
     notify_applicant(application=application, event=event)
     return proof
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from budgets.errors import InterestError
 from budgets.interest import ProvisionalInterest, claim_interest_provisional
 from budgets.models import RefundClaim
-from budgets.selectors import application_paid_total
+from budgets.selectors import application_paid_total, project_date_problem
 from core.money import ZERO, money
 from grants.models import Application, ProofOfUse
 from grants.models.proof import proof_due_date
@@ -145,3 +146,35 @@ def refund_claims_interest_pending():
         .select_related("application__municipality")
         .order_by("paid_on", "pk")
     )
+
+
+def proof_expense_date_problems(*, proof: ProofOfUse) -> dict[int, str]:
+    """Per expense line id, why its date may not belong to the project (German); fitting lines are left out."""
+    application = proof.application
+    problems = {}
+    for line in proof.expenses.all():
+        problem = project_date_problem(application=application, day=line.spent_on)
+        if problem:
+            problems[line.pk] = problem
+    return problems
+
+
+def proof_date_warnings(*, proof: ProofOfUse) -> list[str]:
+    """The warning the clerk must see before deciding: expenses dated outside the project
+    period or before the measure could start."""
+    problems = proof_expense_date_problems(proof=proof)
+    if not problems:
+        return []
+    lines = [line for line in proof.expenses.order_by("spent_on", "pk") if line.pk in problems]
+    return [
+        _(
+            "Ausgaben außerhalb des zulässigen Zeitraums? %(count)d Ausgabe(n): %(expenses)s. Bitte prüfen, ob "
+            "sie zum Projekt gehören, und die Anerkennung im Prüfvermerk begründen."
+        )
+        % {
+            "count": len(lines),
+            "expenses": "; ".join(
+                f"{line.issuer} vom {line.spent_on:%d.%m.%Y} ({problems[line.pk]})" for line in lines
+            ),
+        }
+    ]

@@ -41,6 +41,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budgets.interest import claim_refund_terms
 from budgets.ledger import ledger_book
 from budgets.models import LedgerEntry, Payout, RefundClaim
 from budgets.selectors import application_paid_total
@@ -64,7 +65,7 @@ from workflows.common.notifications import notify_applicant
 from workflows.common.permissions import applicant_can_act
 from workflows.common.staff_notifications import holder_or_role, staff_notify
 from workflows.proofs.permissions import proof_can_decide, proof_can_edit, proof_can_start_review
-from workflows.proofs.selectors import WITH_PROOF, ProofFigures, proof_figures
+from workflows.proofs.selectors import WITH_PROOF, ProofFigures, proof_date_warnings, proof_figures
 
 S = Application.Status
 PS = ProofOfUse.Status
@@ -471,6 +472,10 @@ def proof_accept(
         }
         if released:
             comment += "; " + _("freigegeben: %(amount)s") % {"amount": format_eur(released)}
+        # The decision record keeps what the clerk was warned of about the expense dates.
+        warned = proof_date_warnings(proof=proof)
+        if warned:
+            comment += " – " + _("Hinweis bei der Prüfung:") + " " + " ".join(warned)
         audit_proof(
             proof=proof,
             action="grants.proof_of_use.accepted",
@@ -537,6 +542,9 @@ def _refund_notice_issue(claim: RefundClaim, *, clerk: AbstractUser) -> None:
     """The Rückforderungsbescheid, naming the approval notice it partly revokes."""
     application = claim.application
     approval = Notice.objects.filter(application=application, kind=Notice.Kind.APPROVAL).order_by("-issued_at").first()
+    # Interest runs from the day the claim arose (§ 49a Abs. 3 VwVfG); the notice says
+    # what it comes to if paid on the due date and what each later day adds.
+    terms = claim_refund_terms(principal=claim.amount, start=claim.arises_on, due=claim.due_on)
     notice_issue(
         application=application,
         kind=Notice.Kind.REFUND_CLAIM,
@@ -547,6 +555,10 @@ def _refund_notice_issue(claim: RefundClaim, *, clerk: AbstractUser) -> None:
             "due_date": claim.due_on,
             "interest_from": claim.arises_on,
             "approval_number": approval.number if approval else None,
+            "interest_to_due": terms.to_due.amount,
+            "interest_missing_from": terms.to_due.missing_from,
+            "interest_rate": terms.rate,
+            "interest_per_day": terms.per_day,
         },
     )
 

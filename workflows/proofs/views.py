@@ -185,6 +185,7 @@ def _office_page(request: HttpRequest, proof: ProofOfUse, *, bound: dict | None 
     figures = selectors.proof_figures(proof=proof)
     claim = RefundClaim.objects.filter(proof=proof).first()
     eligible = set(proof.application.programme_year.eligible_cost_types.values_list("pk", flat=True))
+    date_problems = selectors.proof_expense_date_problems(proof=proof)
     forms = {
         "return_form": ReturnForm(prefix="return"),
         "accept_form": AcceptForm(prefix="accept", initial={"recognised_amount": figures.eligible_total}),
@@ -220,9 +221,10 @@ def _office_page(request: HttpRequest, proof: ProofOfUse, *, bound: dict | None 
             selectors.refund_claim_interest_preview(claim=claim, today=timezone.localdate()) if claim else None
         ),
         "expenses": [
-            {"line": line, "eligible": line.cost_type_id in eligible}
+            {"line": line, "eligible": line.cost_type_id in eligible, "date_problem": date_problems.get(line.pk, "")}
             for line in proof.expenses.select_related("cost_type")
         ],
+        "date_warnings": selectors.proof_date_warnings(proof=proof),
         "status_variant": STATUS_BADGES.get(proof.status, "info"),
         "page_url": reverse("proof_office_review", kwargs={"pk": proof.pk}),
         "any_errors": any(form.errors for form in (bound or {}).values()),

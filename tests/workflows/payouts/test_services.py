@@ -245,6 +245,10 @@ def test_requests_only_inside_the_years_payout_window(approved, applicant, progr
 
 def test_invoice_dated_before_the_approval_is_flagged_and_never_accepted_silently(approved, applicant, clerk):
     approval_day = timezone.localdate(approved.decided_at)
+    # A period around the approval: only the early start is in question here.
+    Application.objects.filter(pk=approved.pk).update(
+        period_start=approval_day - datetime.timedelta(days=20), period_end=approval_day + datetime.timedelta(days=20)
+    )
     payout = request(
         approved,
         applicant,
@@ -290,6 +294,11 @@ def test_with_an_early_start_allowed_only_invoices_before_submission_are_flagged
 
 
 def test_clerk_accepts_the_requested_amount(approved, applicant, clerk):
+    # An invoice of today within the project period: nothing stands out.
+    Application.objects.filter(pk=approved.pk).update(
+        period_start=timezone.localdate() - datetime.timedelta(days=20),
+        period_end=timezone.localdate() + datetime.timedelta(days=20),
+    )
     payout = request(approved, applicant, invoice("1000.00"))
     assert payout_warnings(payout=payout) == []
 

@@ -4,14 +4,17 @@ however often cron runs the command; overdue proofs are listed for the clerks.""
 from __future__ import annotations
 
 import datetime
+import io
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from pypdf import PdfReader
 
 from grants.models import ProofOfUse
+from reports.models import Notice
 from tests.builders import submitted
 from workflows.models import AuditRecord
 from workflows.proofs import reminders
@@ -134,3 +137,24 @@ def test_a_lost_race_sends_nothing(approved, django_capture_on_commit_callbacks)
         )
     assert sent is None
     assert mail.outbox == []
+
+
+def test_the_overdue_letter_prints_the_proofs_own_due_date_and_a_new_time_limit(
+    approved, django_capture_on_commit_callbacks
+):
+    """Issue 13, item 12: the letter printed the year's default (20.03. of the next year)."""
+    proofs.proof_of_use_open(application_id=approved.pk)
+    set_due(approved, -2)
+    run(django_capture_on_commit_callbacks)
+    notice = Notice.objects.get(application=approved, kind=Notice.Kind.PROOF_OF_USE_REMINDER)
+    with notice.pdf.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    own_due = TODAY() - datetime.timedelta(days=2)
+    new_limit = TODAY() + datetime.timedelta(days=reminders.GRACE_DAYS)
+    assert f"bis zum {own_due:%d.%m.%Y} vorzulegen" in text
+    default = datetime.date.fromisoformat(notice.snapshot["proof_of_use_deadline"])
+    assert default != own_due and f"{default:%d.%m.%Y}" not in text
+    assert f"bis zum {new_limit:%d.%m.%Y} vor (neue Frist)" in text
+    assert "§ 49 Abs. 3 Satz 1 Nr. 2 VwVfG" in text and "widerrufen" in text
+    assert "Bescheidnummer" not in text

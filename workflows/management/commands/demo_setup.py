@@ -35,6 +35,7 @@ from accounts.services import account_email_trust
 from budgets.interest import base_rates, known_until
 from budgets.models import BaseRate
 from core.money import money
+from grants import legal_defaults
 from grants.imports import memberships_import, municipalities_import, structural_status_import
 from grants.models import Application, CostType, LegalTextBlock, Municipality, MunicipalityAddress, ProgrammeYear
 from grants.roles import Role
@@ -91,13 +92,17 @@ LEGAL_TEXTS = [
         "und einem zahlenmäßigen Nachweis zu belegen.",
         True,
     ),
+    (LegalTextBlock.Kind.REJECTION_BASIS, "Rechtsgrundlage", legal_defaults.REJECTION_BASIS, True),
+    (LegalTextBlock.Kind.REFUND_BASIS, "Rechtsgrundlage", legal_defaults.REFUND_BASIS, True),
     (
-        LegalTextBlock.Kind.REMEDY,
-        "Rechtsbehelfsbelehrung",
-        "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Widerspruch bei der "
-        "Geschäftsstelle Zukunftsraum Demografie erhoben werden.",
+        LegalTextBlock.Kind.REVOCATION,
+        "Widerrufsvorbehalt, Erstattung und Verzinsung",
+        legal_defaults.REVOCATION,
         True,
     ),
+    (LegalTextBlock.Kind.REMEDY, "Rechtsbehelfsbelehrung", legal_defaults.REMEDY, True),
+    (LegalTextBlock.Kind.DATA_PROTECTION, "Datenschutzhinweis", legal_defaults.DATA_PROTECTION, True),
+    (LegalTextBlock.Kind.ENCLOSURES, "Anlagen", legal_defaults.ENCLOSURES, True),
 ]
 
 
