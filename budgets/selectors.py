@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DateField, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DateField, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,6 +71,11 @@ class YearRoom:
     def free(self) -> Decimal:
         return money(self.cap - self.committed - self.pending)
 
+    @property
+    def remaining_cap(self) -> Decimal:
+        """Cap minus committed: what the cap rule of the eligibility check compares with."""
+        return money(self.cap - self.committed)
+
 
 def municipality_year_room(
     *, programme_year: ProgrammeYear, municipality: Municipality, exclude: Application | None = None
@@ -88,6 +93,38 @@ def municipality_year_room(
         cap=money(programme_year.cap_per_municipality),
         committed=municipality_committed(programme_year=programme_year, municipality=municipality),
         pending=money(pending.aggregate(total=Coalesce(Sum("requested_amount"), _ZERO))["total"]),
+    )
+
+
+def municipalities_year_rooms(*, municipalities, programme_years) -> list[tuple[Municipality, ProgrammeYear, YearRoom]]:
+    """What is still free for each municipality in each of the years (the applicant's start page)."""
+    return [
+        (municipality, year, municipality_year_room(programme_year=year, municipality=municipality))
+        for municipality in municipalities
+        for year in programme_years
+    ]
+
+
+def _application_ledger_sum(kind: str):
+    rows = (
+        LedgerEntry.objects.filter(application=OuterRef("pk"), kind=kind)
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Subquery(rows, output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def applications_with_ledger_sums(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Each application with what the ledger holds for it.
+
+    ``ledger_committed`` is the approved commitment (``None`` while not approved);
+    ``ledger_paid`` and ``ledger_refunded`` are sums, 0 when there is none.
+    """
+    return queryset.annotate(
+        ledger_committed=_application_ledger_sum(Kind.COMMITMENT),
+        ledger_paid=Coalesce(_application_ledger_sum(Kind.PAYOUT), _ZERO),
+        ledger_refunded=Coalesce(_application_ledger_sum(Kind.REFUND), _ZERO),
     )
 
 

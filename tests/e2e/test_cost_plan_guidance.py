@@ -22,6 +22,11 @@ def test_typing_a_cost_line_shows_the_total_and_the_day_rate_warning(
     municipality = e2e.persona("antrag")
     page = municipality.page
     municipality.login("antrag")
+    # The start page says what is still free this year.
+    free = page.get_by_role("table", name=re.compile("noch frei"))
+    expect(free.get_by_role("row", name=re.compile("Gardelegen"))).to_contain_text(re.compile(r"5\.000,00\s€"))
+    municipality.seen("home-free")
+    e2e.assert_accessible()
     page.get_by_role("link", name="Neuer Antrag").click()
     municipality.seen("cost-plan-empty")
     expect(page.locator("#id_kosten-0-day_rate")).to_have_accessible_description(

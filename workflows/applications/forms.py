@@ -388,6 +388,12 @@ class ApplicationForm(forms.Form):
             return self.cleaned_data.get("municipality")
         return None
 
+    def requested_shown(self):
+        """The requested amount as typed (when valid) or as saved."""
+        if self.is_bound:
+            return self.cleaned_data.get("requested_amount") if self.errors is not None else None
+        return self.initial.get("requested_amount")
+
     def period_start_shown(self):
         """The start as typed (when valid) or as saved."""
         if self.is_bound:

@@ -141,8 +141,10 @@ def _render_form(
         year_room = municipality_year_room(
             programme_year=programme_year, municipality=municipality, exclude=application
         )
+    requested = form.requested_shown()
     context = {
         "year_room": year_room,
+        "above_cap": bool(year_room and requested and requested > year_room.remaining_cap),
         "room_municipality": municipality,
         "start_in_past": start
         if start and start < timezone.localdate() and not (application and application.early_start_allowed)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from budgets.selectors import applications_with_ledger_sums, municipalities_year_rooms
 from grants.models import ProgrammeYear
 from grants.permissions import role_required
 from grants.roles import Role, user_roles
@@ -47,12 +48,18 @@ def applicant_home(request: HttpRequest) -> HttpResponse:
     # The years a municipality can apply for now, and the one whose deadline it just
     # missed (so that "Antragsfrist abgelaufen" is said, not that nothing exists).
     open_years = programme_years_open()
+    closed_year = programme_year_closed_latest()
+    municipalities = list(municipalities_of_user(user=request.user))
     context = {
-        "municipalities": municipalities_of_user(user=request.user),
-        "closed_year": programme_year_closed_latest(),
+        "municipalities": municipalities,
+        "closed_year": closed_year,
         "open_years": open_years,
         "no_open_year_message": "" if open_years else no_open_year_message(),
-        "applications": applications_of_user(user=request.user),
+        "applications": applications_with_ledger_sums(applications_of_user(user=request.user)),
+        # What is still free: in the years open for applications, else in the one just closed.
+        "year_rooms": municipalities_year_rooms(
+            municipalities=municipalities, programme_years=open_years or ([closed_year] if closed_year else [])
+        ),
     }
     return render(request, "workflows/applicant_home.html", context)
 

@@ -208,3 +208,32 @@ def test_without_javascript_the_server_computes_amounts_and_total(browser):
     content = response.content.decode()
     assert content.count("data-day-rate-note hidden") == 3  # of 4 lines: the first one is shown
     assert "Dieser Tagessatz liegt über dem Höchstsatz von 850,00" in text
+
+
+def test_the_guidance_is_english_on_english_pages(browser, applicant):
+    browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = browser.post(
+        reverse(NEW), post_data(lines=[moderation_line("1.800,00")], period_start="01.09.2026"), follow=True
+    )
+    text = page_text(response)
+    assert "At most €850.00 (programme year 2026)." in text
+    assert "Line 1: day rate €1,800.00 exceeds the maximum rate of €850.00." in text
+    assert "The start on 1 Sep 2026 lies in the past." in text
+    assert "Still available for" in text
+    home = page_text(browser.get(reverse("applicant_home")))
+    assert "Still available" in home
+    assert "Refunded" in home
+
+
+def test_an_amount_above_the_remaining_cap_is_warned_about(browser, approved, programme_year):
+    remaining = programme_year.cap_per_municipality - approved.approved_amount
+    response = browser.post(reverse(NEW), post_data(requested_amount=number(remaining + 1)), follow=True)
+    text = page_text(response)
+    assert "Betrag über dem verbleibenden Höchstbetrag" in text
+    assert f"verbleibenden Höchstbetrag Ihrer Kommune von {euro(remaining)}." in text
+    response = browser.post(reverse(NEW), post_data(requested_amount=number(remaining)), follow=True)
+    assert "Betrag über dem verbleibenden Höchstbetrag" not in page_text(response)
+
+
+def number(amount: Decimal) -> str:
+    return f"{amount:.2f}".replace(".", ",")
