@@ -77,6 +77,7 @@ ADDRESS_LINES = 6
 INFO_LEFT = 125 * mm
 INFO_TOP = 50 * mm
 INFO_VALUE_LEFT = 150 * mm
+INFO_LABEL_WIDTH = INFO_VALUE_LEFT - INFO_LEFT - 2 * mm
 INFO_VALUE_WIDTH = PAGE_WIDTH - RIGHT - INFO_VALUE_LEFT
 FOOTER_TOP = 19 * mm  # baseline of the first footer line, from the bottom edge
 SUBJECT_TOP = 98.46 * mm
@@ -410,8 +411,14 @@ def _draw_address(canvas, snapshot: dict) -> None:
     sender = snapshot["sender"]
     # Return address: one small underlined line at the top of the remark zone.
     sender_line = " · ".join(plain(part) for part in [sender["name"], *(sender.get("lines") or [])] if part)
-    size = 7 if pdfmetrics.stringWidth(sender_line, FONT, 7) <= ADDRESS_WIDTH else 6
-    sender_line = _fitting(sender_line, FONT, size, ADDRESS_WIDTH)
+    # Smaller rather than shorter: a return address without postcode and town is useless.
+    size = 7.0
+    while size > 5 and pdfmetrics.stringWidth(sender_line, FONT, size) > ADDRESS_WIDTH:
+        size -= 0.5
+    if pdfmetrics.stringWidth(sender_line, FONT, size) > ADDRESS_WIDTH:
+        # Still too long at 5 pt: the street goes, name and town stay.
+        parts = [plain(sender["name"]), *[plain(line) for line in (sender.get("lines") or [])[-1:]]]
+        sender_line = _fitting(" · ".join(part for part in parts if part), FONT, size, ADDRESS_WIDTH)
     canvas.setFont(FONT, size)
     canvas.setFillColor(GREY)
     canvas.drawString(ADDRESS_LEFT, _y(ADDRESS_TOP + 4 * mm), sender_line)
@@ -458,7 +465,11 @@ def _draw_info_block(canvas, snapshot: dict, *, bescheid: bool) -> None:
     rows.append(("Datum", date_de(snapshot["issued_on"])))
     for index, (label, value) in enumerate(rows):
         baseline = _y(INFO_TOP + 3.5 * mm + index * LINE)
-        canvas.setFont(FONT, 8)
+        # The label never runs into its value: a long label is set smaller.
+        label_size = 8.0
+        while label_size > 6 and pdfmetrics.stringWidth(label, FONT, label_size) > INFO_LABEL_WIDTH:
+            label_size -= 0.5
+        canvas.setFont(FONT, label_size)
         canvas.setFillColor(GREY)
         canvas.drawString(INFO_LEFT, baseline, label)
         value = plain(value)

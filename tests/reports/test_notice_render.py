@@ -325,3 +325,19 @@ def test_an_address_too_long_for_the_field_keeps_postcode_and_town():
     data = render_notice(snapshot(recipient={"lines": lines}))
     field = [text for text, x, y, _ in text_positions(data) if 62.7 < y < 90 and x < 110]
     assert field[-2:] == ["Hauptstraße 1", "39638 Gardelegen"]
+
+
+def test_the_return_address_keeps_postcode_and_town_however_long_the_name():
+    sender = {**snapshot()["sender"], "name": "Geschäftsstelle Zukunftsraum Demografie (Demo) beim Bundesamt"}
+    pieces = text_positions(render_notice(snapshot(sender=sender)))
+    return_line = [(text, x, size) for text, x, y, size in pieces if 45 < y < 52 and x < 110]
+    assert return_line and return_line[0][0].endswith("10115 Berlin"), return_line
+    text, x, size = return_line[0]
+    assert x + pdfmetrics.stringWidth(text, "DejaVuSans", size) / 72 * 25.4 <= 100.01
+
+
+def test_no_label_of_the_information_block_runs_into_its_value():
+    for kind in MODULES:
+        for text, x, _, size in text_positions(render_notice(snapshot(kind))):
+            if 124 < x < 126:  # a label at 125 mm
+                assert x + pdfmetrics.stringWidth(text, "DejaVuSans", size) / 72 * 25.4 <= 148.01, text
