@@ -3,6 +3,8 @@ financing type, payout and proof-of-use terms, and the year's legal texts."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from reportlab.platypus import Flowable
 
 from reports.notices.fields import ExtraField
@@ -41,6 +43,11 @@ EXTRA_FIELDS: dict[str, ExtraField] = {}
 ATTACHES_ANBEST = True
 
 
+def _partly_refused(application: dict) -> bool:
+    requested, approved = application.get("requested_amount"), application.get("approved_amount")
+    return bool(requested and approved) and Decimal(str(approved)) < Decimal(str(requested))
+
+
 def story(snapshot: dict) -> list[Flowable]:
     application = snapshot["application"]
     financing = snapshot["financing"]
@@ -56,6 +63,16 @@ def story(snapshot: dict) -> list[Flowable]:
             )
         )
     )
+    if _partly_refused(application):
+        # Granting less than applied for refuses the rest: the notice must say so (and why, under 4.).
+        parts.append(
+            para(
+                markup(
+                    "Soweit Ihr Antrag über diesen Betrag hinausgeht (beantragt: {requested}), wird er abgelehnt.",
+                    requested=eur(application.get("requested_amount")),
+                )
+            )
+        )
     parts.append(heading("1. Bewilligung"))
     parts.append(
         facts(

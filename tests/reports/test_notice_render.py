@@ -341,3 +341,12 @@ def test_no_label_of_the_information_block_runs_into_its_value():
         for text, x, _, size in text_positions(render_notice(snapshot(kind))):
             if 124 < x < 126:  # a label at 125 mm
                 assert x + pdfmetrics.stringWidth(text, "DejaVuSans", size) / 72 * 25.4 <= 148.01, text
+
+
+def test_granting_less_than_applied_for_refuses_the_rest_in_the_notice():
+    partly = snapshot()  # 2.550,00 € applied for, 2.500,00 € granted
+    assert "Soweit Ihr Antrag über diesen Betrag hinausgeht (beantragt: 2.550,00 €), wird er abgelehnt." in " ".join(
+        pdf_text(render_notice(partly)).split()
+    )
+    whole = snapshot(application={**partly["application"], "approved_amount": "2550.00"})
+    assert "wird er abgelehnt" not in pdf_text(render_notice(whole))

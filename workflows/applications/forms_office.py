@@ -113,7 +113,10 @@ class ApproveForm(forms.Form):
         _("Begründung oder Vermerk zur Bewilligung"),
         required=False,
         rows=3,
-        help_text=_("Pflicht, wenn Sie weniger als empfohlen bewilligen; sie wird in der Akte protokolliert."),
+        help_text=_(
+            "Pflicht, wenn Sie weniger als empfohlen bewilligen. Der Text steht im Bescheid unter "
+            "»Begründung« und wird in der Akte protokolliert."
+        ),
     )
 
     def __init__(self, *args, recommended: Decimal | None = None, **kwargs):
