@@ -49,6 +49,7 @@ class Notice(models.Model):
         PAYOUT_ADVICE = "payout_advice", _("Auszahlungsmitteilung")
         PROOF_OF_USE_REMINDER = "proof_of_use_reminder", _("Erinnerung an den Verwendungsnachweis")
         REFUND_CLAIM = "refund_claim", _("Rückforderungsbescheid")
+        EARLY_START = "early_start", _("Zustimmung zum vorzeitigen Maßnahmebeginn")
 
     number = models.CharField(_("Bescheidnummer"), max_length=20, unique=True)
     kind = models.CharField(_("Art"), max_length=30, choices=Kind.choices)
@@ -85,7 +86,14 @@ class Notice(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    kind__in=["approval", "rejection", "payout_advice", "proof_of_use_reminder", "refund_claim"]
+                    kind__in=[
+                        "approval",
+                        "rejection",
+                        "payout_advice",
+                        "proof_of_use_reminder",
+                        "refund_claim",
+                        "early_start",
+                    ]
                 ),
                 name="notice_kind_known",
             ),

@@ -251,7 +251,8 @@ def notice_snapshot(*, application: Application, kind: str, extra: dict | None =
             if kind_ in legal
         ],
         "attached_pdfs": _attached_pdfs(module, year),
-        "reasons": application.decision_reason,
+        # The consent to an early start answers the municipality's request, not the grant decision.
+        "reasons": application.early_start_reason if kind == Notice.Kind.EARLY_START else application.decision_reason,
         "signatory": _display_name(issued_by),
         "extra": _extra(module.EXTRA_FIELDS, extra, kind=kind),
         "supersedes": None,

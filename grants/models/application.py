@@ -48,6 +48,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     WITHDRAWABLE = [Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED]
     EDITABLE = [Status.DRAFT, Status.INFO_REQUESTED]
+    # Submitted but not yet decided: the municipality may ask to start early.
+    EARLY_START_OPEN = [Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED, Status.RECOMMENDED]
 
     file_number = models.CharField(_("Aktenzeichen"), max_length=20, unique=True, null=True, blank=True)
     municipality = models.ForeignKey(
@@ -83,6 +85,27 @@ class Application(ConcurrentTransitionMixin, models.Model):
         default=False,
     )
     early_start_allowed = models.BooleanField(_("vorzeitiger Maßnahmebeginn zugelassen"), default=False)
+
+    class EarlyStartOutcome(models.TextChoices):
+        ALLOWED = "allowed", _("zugelassen")
+        REFUSED = "refused", _("abgelehnt")
+
+    # The request to start before approval and the approver's answer; the status does not move.
+    early_start_requested_at = models.DateTimeField(_("vorzeitiger Beginn beantragt am"), null=True, blank=True)
+    early_start_reason = models.TextField(_("Begründung des vorzeitigen Beginns"), blank=True)
+    early_start_decided_at = models.DateTimeField(_("über vorzeitigen Beginn entschieden am"), null=True, blank=True)
+    early_start_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("über vorzeitigen Beginn entschieden von"),
+    )
+    early_start_outcome = models.CharField(
+        _("Entscheidung über vorzeitigen Beginn"), max_length=10, choices=EarlyStartOutcome.choices, blank=True
+    )
+    early_start_decision_reason = models.TextField(_("Begründung der Entscheidung über vorzeitigen Beginn"), blank=True)
 
     status = FSMField(_("Status"), default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True)
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from reports.notices import approval, payout_advice, proof_of_use_reminder, refund_claim, rejection
+from reports.notices import approval, early_start, payout_advice, proof_of_use_reminder, refund_claim, rejection
 
 MODULES: dict[str, ModuleType] = {
-    module.KIND: module for module in (approval, rejection, payout_advice, proof_of_use_reminder, refund_claim)
+    module.KIND: module
+    for module in (approval, rejection, payout_advice, proof_of_use_reminder, refund_claim, early_start)
 }
 
 

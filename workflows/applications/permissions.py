@@ -131,3 +131,27 @@ def application_can_open_decision(*, user: AbstractUser, application: Applicatio
     if application.status != S.RECOMMENDED:
         return state_refused(application.get_status_display())
     return ALLOWED
+
+
+def early_start_can_request(*, user: AbstractUser, application: Application) -> Permission:
+    """Ask to start before approval: submitted and undecided, and not asked already."""
+    allowed = _applicant(user, application, *Application.EARLY_START_OPEN)
+    if not allowed:
+        return allowed
+    if application.early_start_requested_at is not None:
+        return refused(_("Der vorzeitige Maßnahmebeginn ist bereits beantragt."), code="already_requested")
+    return ALLOWED
+
+
+def early_start_can_decide(*, user: AbstractUser, application: Application) -> Permission:
+    """Allow or refuse an early start: an approver, while the request is open and the application undecided.
+
+    No four-eyes rule: the consent is no decision on the grant, and the clerk never decides it.
+    """
+    if not has_role(user, Role.APPROVER):
+        return role_refused()
+    if application.status not in Application.EARLY_START_OPEN:
+        return state_refused(application.get_status_display())
+    if application.early_start_requested_at is None or application.early_start_outcome:
+        return refused(_("Es liegt kein offener Antrag auf vorzeitigen Maßnahmebeginn vor."), code="no_request")
+    return ALLOWED

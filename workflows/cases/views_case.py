@@ -50,6 +50,8 @@ EMAIL_KINDS = {
     "info_requested": gettext_lazy("Rückfrage an die Kommune"),
     "approved": gettext_lazy("Bewilligung"),
     "rejected": gettext_lazy("Ablehnung"),
+    "early_start_allowed": gettext_lazy("Zustimmung zum vorzeitigen Maßnahmebeginn"),
+    "early_start_refused": gettext_lazy("Vorzeitiger Maßnahmebeginn nicht zugelassen"),
     "lapsed": gettext_lazy("Verfall nicht abgerufener Mittel"),
     "proof_due_soon": gettext_lazy("Erinnerung an den Verwendungsnachweis"),
     "proof_overdue": gettext_lazy("Mahnung des Verwendungsnachweises"),

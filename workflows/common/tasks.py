@@ -19,6 +19,8 @@ SUBJECTS = {
     "info_requested": _("Rückfrage zu Ihrem Antrag %(number)s"),
     "approved": _("Ihr Antrag %(number)s wurde bewilligt"),
     "rejected": _("Entscheidung über Ihren Antrag %(number)s"),
+    "early_start_allowed": _("Zustimmung zum vorzeitigen Maßnahmebeginn zu Ihrem Antrag %(number)s"),
+    "early_start_refused": _("Vorzeitiger Maßnahmebeginn zu Ihrem Antrag %(number)s nicht zugelassen"),
     "proof_due_soon": _("Erinnerung: Verwendungsnachweis zu Ihrem Antrag %(number)s bald fällig"),
     "proof_overdue": _("Verwendungsnachweis zu Ihrem Antrag %(number)s ist überfällig"),
     "proof_submitted": _("Eingangsbestätigung: Verwendungsnachweis zu Ihrem Antrag %(number)s"),
