@@ -247,6 +247,7 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     ),
     "applicant_application_withdraw": (_app("draft"), "L 200 404 403 403 403 403"),
     "applicant_application_move": (_app("draft"), "L R 404 403 403 403 403"),  # GET: to the detail
+    "applicant_application_early_start": (_app("draft"), "L R 404 403 403 403 403"),  # GET: to the detail
     "applicant_application_answer": (_app("approved"), "L R 404 403 403 403 403"),  # GET: to the detail
     # --- programme office (workflows/urls_office.py)
     "office_queue": (NONE, "L 403 403 200 200 200 200"),

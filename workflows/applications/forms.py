@@ -688,3 +688,13 @@ class WithdrawForm(forms.Form):
         widget=_textarea(4),
         help_text=_("Sie können kurz angeben, warum Sie den Antrag zurückziehen."),
     )
+
+
+class EarlyStartRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Begründung"),
+        max_length=MAX_TEXT,
+        widget=_textarea(4),
+        help_text=_("Warum muss das Vorhaben vor der Bewilligung beginnen?"),
+        error_messages={"required": _("Bitte begründen Sie, warum Sie vorzeitig beginnen möchten.")},
+    )

@@ -34,6 +34,11 @@ urlpatterns = [
         views_applicant.applicant_application_answer,
         name="applicant_application_answer",
     ),
+    path(
+        "antraege/<int:pk>/vorzeitiger-beginn/",
+        views_applicant.applicant_application_early_start,
+        name="applicant_application_early_start",
+    ),
     path("arbeitskorb/warteschlange/", views_office.office_queue, name="office_queue"),
     path("arbeitskorb/<int:pk>/", views_office.office_review, name="office_review"),
     path("arbeitskorb/<int:pk>/entscheidung/", views_office.office_decision, name="office_decision"),

@@ -30,12 +30,14 @@ from grants.selectors import (
     programme_years_open,
 )
 from reports.selectors import notices_of_application
+from workflows.applications.early_start import early_start_request
 from workflows.applications.forms import (
     COST_LINE_PREFIX,
     AnswerForm,
     ApplicationForm,
     AttachmentForm,
     CostLineFormSet,
+    EarlyStartRequestForm,
     MoveToYearForm,
     WithdrawForm,
 )
@@ -44,6 +46,7 @@ from workflows.applications.permissions import (
     application_can_edit,
     application_can_submit,
     application_can_withdraw,
+    early_start_can_request,
 )
 from workflows.applications.services import (
     application_create,
@@ -482,6 +485,7 @@ def _render_detail(request: HttpRequest, application: Application, *, answer_for
         "can_edit": application_can_edit(user=request.user, application=application),
         "can_submit": application_can_submit(user=request.user, application=application),
         "can_withdraw": application_can_withdraw(user=request.user, application=application),
+        "can_request_early_start": early_start_can_request(user=request.user, application=application),
         "payouts": list(application.payouts.all()),
         "can_request_payout": payout_can_request(user=request.user, application=application),
         "proof": ProofOfUse.objects.filter(application=application).first(),
@@ -575,3 +579,24 @@ def applicant_application_withdraw(request: HttpRequest, pk: int) -> HttpRespons
         messages.success(request, _("Der Antrag wurde zurückgezogen."))
         return redirect(_detail_url(application))
     return render(request, WITHDRAW_TEMPLATE, {"application": application, "form": form})
+
+
+@login_required
+@role_required(Role.APPLICANT)
+def applicant_application_early_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask to start the project before the decision (vorzeitiger Maßnahmebeginn)."""
+    application = _application_or_404(request.user, pk)
+    allowed = early_start_can_request(user=request.user, application=application)
+    if not allowed and request.method != "POST":
+        messages.info(request, allowed.reason)
+        return redirect(_detail_url(application))
+    form = EarlyStartRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            early_start_request(user=request.user, application_id=application.pk, reason=form.cleaned_data["reason"])
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect(_detail_url(application))
+        messages.success(request, _("Ihr Antrag auf vorzeitigen Maßnahmebeginn ist eingegangen."))
+        return redirect(_detail_url(application))
+    return render(request, "workflows/applicant_early_start.html", {"application": application, "form": form})

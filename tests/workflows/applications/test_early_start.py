@@ -9,6 +9,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from pypdf import PdfReader
 
 from grants.eligibility import PASSED, rule_no_early_start
@@ -128,3 +129,38 @@ def test_a_draft_cannot_ask(applicant, gardelegen, programme_year, active_member
     draft = factories.draft(applicant=applicant, municipality=gardelegen, programme_year=programme_year)
     with pytest.raises(WorkflowError):
         early_start_request(user=applicant, application_id=draft.pk, reason=REASON)
+
+
+@pytest.mark.parametrize(
+    "reason, message",
+    [
+        ("", "Bitte begründen Sie, warum Sie vorzeitig beginnen möchten"),
+        ("x" * 10_001, "höchstens"),
+        ("\x00<script>alert(1)</script>", None),
+    ],
+)
+def test_the_request_page_answers_hostile_input(client, submitted, applicant, reason, message):
+    client.force_login(applicant)
+    url = reverse("applicant_application_early_start", kwargs={"pk": submitted.pk})
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"reason": reason})
+    assert response.status_code in (200, 302)
+    submitted.refresh_from_db()
+    if message is not None:
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert submitted.early_start_requested_at is None
+
+
+def test_the_request_page_records_the_request(client, submitted, applicant):
+    client.force_login(applicant)
+    detail = client.get(reverse("applicant_application_detail", kwargs={"pk": submitted.pk})).content.decode()
+    assert "Vorzeitigen Maßnahmebeginn beantragen" in detail
+    response = client.post(
+        reverse("applicant_application_early_start", kwargs={"pk": submitted.pk}), {"reason": REASON}
+    )
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.early_start_reason == REASON
+    detail = client.get(reverse("applicant_application_detail", kwargs={"pk": submitted.pk})).content.decode()
+    assert "Vorzeitigen Maßnahmebeginn beantragen" not in detail
