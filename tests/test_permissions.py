@@ -253,6 +253,7 @@ TABLE: dict[str, tuple[Kwargs, str]] = {
     "office_queue": (NONE, "L 403 403 200 200 200 200"),
     "office_review": (_app("in_review"), "L 403 403 200 200 200 200"),
     "office_decision": (_app("recommended"), "L 403 403 403 200 200 200"),
+    "office_early_start": (_app("in_review"), "L 403 403 200 200 200 200"),  # the form only for approvers
     # --- bulk actions (workflows/bulk/urls.py): POST only, a GET goes back to the list
     "office_queue_claim": (NONE, "L 403 403 R R R R"),
     "proof_office_remind": (NONE, "L 403 403 R 403 R R"),

@@ -157,3 +157,26 @@ class RejectForm(forms.Form):
 
 class SendBackForm(forms.Form):
     reason = _text(_("Begründung der Rückgabe"), help_text=_("Was soll die Sachbearbeitung noch prüfen?"))
+
+
+class EarlyStartDecisionForm(forms.Form):
+    """The approver's answer to a request to start early."""
+
+    decision = forms.ChoiceField(
+        label=_("Entscheidung"),
+        choices=[("allow", _("zustimmen (Bescheid geht an die Kommune)")), ("refuse", _("ablehnen"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte wählen Sie, ob Sie zustimmen oder ablehnen.")},
+    )
+    reason = _text(
+        _("Begründung"),
+        required=False,
+        rows=3,
+        help_text=_("Pflicht bei einer Ablehnung; sie wird der Kommune mitgeteilt."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Bitte begründen Sie die Ablehnung."))
+        return data

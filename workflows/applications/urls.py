@@ -42,4 +42,5 @@ urlpatterns = [
     path("arbeitskorb/warteschlange/", views_office.office_queue, name="office_queue"),
     path("arbeitskorb/<int:pk>/", views_office.office_review, name="office_review"),
     path("arbeitskorb/<int:pk>/entscheidung/", views_office.office_decision, name="office_decision"),
+    path("arbeitskorb/<int:pk>/vorzeitiger-beginn/", views_office.office_early_start, name="office_early_start"),
 ]

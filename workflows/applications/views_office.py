@@ -26,9 +26,11 @@ from grants.models import Application, StructuralStatus
 from grants.permissions import role_required
 from grants.roles import OFFICE_READERS, OFFICE_WORKERS, Role
 from workflows.applications import flows, selectors, services
+from workflows.applications.early_start import early_start_decide
 from workflows.applications.flows import ApplicationFlow
 from workflows.applications.forms_office import (
     ApproveForm,
+    EarlyStartDecisionForm,
     OverrideForm,
     QueueFilterForm,
     RecommendApprovalForm,
@@ -43,6 +45,7 @@ from workflows.applications.permissions import (
     application_can_decide,
     application_can_open_decision,
     application_can_review,
+    early_start_can_decide,
 )
 from workflows.bulk.forms import SELECTED, token_new
 from workflows.common.errors import WorkflowError, form_error_add
@@ -478,3 +481,33 @@ def _decision_step(request: HttpRequest, application: Application, task, *, acti
         next_url=reverse("office_queue"),
     )
     return response if response is not None else (f"{action}_form", form)
+
+
+@login_required
+@role_required(*OFFICE_READERS, write=(Role.APPROVER,))
+@require_http_methods(["GET", "POST"])
+def office_early_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """The approver allows or refuses a municipality's request to start early."""
+    application = _application_or_404(pk)
+    allowed = early_start_can_decide(user=request.user, application=application)
+    form = EarlyStartDecisionForm(request.POST if request.method == "POST" and allowed else None)
+    if request.method == "POST" and not allowed:
+        messages.error(request, allowed.reason)
+    elif request.method == "POST" and form.is_valid():
+        allow = form.cleaned_data["decision"] == "allow"
+        try:
+            early_start_decide(
+                approver=request.user, application_id=application.pk, allow=allow, reason=form.cleaned_data["reason"]
+            )
+        except WorkflowError as error:
+            form_error_add(form, error)
+        else:
+            messages.success(
+                request,
+                _("Dem vorzeitigen Maßnahmebeginn ist zugestimmt; der Bescheid geht an die Kommune.")
+                if allow
+                else _("Der vorzeitige Maßnahmebeginn ist abgelehnt; die Kommune wird benachrichtigt."),
+            )
+            return redirect("case_detail", pk=application.pk)
+    context = {"application": application, "form": form, "may_decide": allowed.allowed, "reason": allowed.reason}
+    return render(request, "workflows/office_early_start.html", context)

@@ -24,7 +24,12 @@ from grants.permissions import role_required
 from grants.roles import OFFICE_READERS
 from workflows.applications.flows import ApplicationFlow, user_label
 from workflows.applications.forms_office import TaskForm
-from workflows.applications.permissions import application_can_claim, application_can_decide, application_can_review
+from workflows.applications.permissions import (
+    application_can_claim,
+    application_can_decide,
+    application_can_review,
+    early_start_can_decide,
+)
 from workflows.applications.views_office import OUTCOME_VARIANTS, _priority
 from workflows.cases.forms_notes import CaseNoteForm
 from workflows.cases.notes import case_note_add
@@ -150,6 +155,7 @@ def _task_actions(user, case: CaseFile) -> dict:
         "can_review": application_can_review(user=user, application=application, task=review_task),
         # "Entscheiden" for the approver who holds the decision (never the recommender).
         "can_decide": application_can_decide(user=user, application=application, task=decision_task),
+        "can_decide_early_start": early_start_can_decide(user=user, application=application),
     }
 
 

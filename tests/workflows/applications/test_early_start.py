@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -164,3 +165,70 @@ def test_the_request_page_records_the_request(client, submitted, applicant):
     assert submitted.early_start_reason == REASON
     detail = client.get(reverse("applicant_application_detail", kwargs={"pk": submitted.pk})).content.decode()
     assert "Vorzeitigen Maßnahmebeginn beantragen" not in detail
+
+
+# --- the approver's page ------------------------------------------------------------------
+
+
+def early_start_url(application) -> str:
+    return reverse("office_early_start", kwargs={"pk": application.pk})
+
+
+def test_the_approver_allows_on_the_page_and_the_case_offers_it(
+    client_for, submitted, applicant, approver, media_root, remedy, django_capture_on_commit_callbacks
+):
+    early_start_request(user=applicant, application_id=submitted.pk, reason=REASON)
+    client = client_for(approver)
+    case = client.get(reverse("case_detail", kwargs={"pk": submitted.pk})).content.decode()
+    assert early_start_url(submitted) in case
+    page = client.get(early_start_url(submitted)).content.decode()
+    assert REASON in page and 'name="decision"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(early_start_url(submitted), {"decision": "allow", "reason": ""})
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.early_start_allowed
+    assert Notice.objects.filter(application=submitted, kind=Notice.Kind.EARLY_START).exists()
+    # Decided: the case page no longer offers it, the page shows no form.
+    assert (
+        early_start_url(submitted)
+        not in client.get(reverse("case_detail", kwargs={"pk": submitted.pk})).content.decode()
+    )
+    assert 'name="decision"' not in client.get(early_start_url(submitted)).content.decode()
+
+
+def test_a_refusal_without_reason_is_asked_for_at_its_field_and_keeps_the_choice(
+    client_for, submitted, applicant, approver
+):
+    early_start_request(user=applicant, application_id=submitted.pk, reason=REASON)
+    response = client_for(approver).post(early_start_url(submitted), {"decision": "refuse", "reason": "  "})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Bitte begründen Sie die Ablehnung." in page
+    assert re.search(r'<input[^>]*value="refuse"[^>]*checked', page)
+    submitted.refresh_from_db()
+    assert submitted.early_start_outcome == ""
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"decision": "maybe"}, {"decision": "refuse", "reason": "x" * 20_000}, {"decision": "allow\x00"}],
+)
+def test_hostile_decisions_change_nothing_and_never_fail(client_for, submitted, applicant, approver, data):
+    early_start_request(user=applicant, application_id=submitted.pk, reason=REASON)
+    response = client_for(approver).post(early_start_url(submitted), data)
+    assert response.status_code == 200
+    submitted.refresh_from_db()
+    assert submitted.early_start_outcome == "" and not submitted.early_start_allowed
+
+
+def test_clerks_and_controllers_read_the_page_but_cannot_decide(client_for, submitted, applicant, clerk, controller):
+    early_start_request(user=applicant, application_id=submitted.pk, reason=REASON)
+    for user in (clerk, controller):
+        client = client_for(user)
+        page = client.get(early_start_url(submitted)).content.decode()
+        assert REASON in page and 'name="decision"' not in page
+    assert client_for(controller).post(early_start_url(submitted), {"decision": "allow"}).status_code == 403
+    assert client_for(clerk).post(early_start_url(submitted), {"decision": "allow"}).status_code == 403
+    submitted.refresh_from_db()
+    assert not submitted.early_start_allowed
