@@ -8,10 +8,20 @@ from django.utils.translation import gettext_lazy as _
 from workflows.applications.flows import user_label
 from workflows.common.guards import MAX_TEXT
 
+# Beyond a 64-bit integer no user exists; SQLite would not even take the number in a query.
+MAX_ID = 2**63 - 1
+
 
 class ColleagueChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return user_label(obj)
+
+    def _check_values(self, value):
+        for entry in value:
+            text = str(entry).strip()
+            if text.isascii() and text.isdigit() and int(text) > MAX_ID:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={})
+        return super()._check_values(value)
 
 
 class CaseNoteForm(forms.Form):
